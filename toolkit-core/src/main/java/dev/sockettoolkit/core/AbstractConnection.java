@@ -1,0 +1,330 @@
+package dev.sockettoolkit.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.sockettoolkit.core.ConnectionTimeoutException.Kind;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What every transport shares: the open/closed state machine, serialised writes, timeouts and the
+ * translation of low-level failures into the toolkit's exceptions. A transport implements the
+ * four {@code *Impl} methods.
+ *
+ * <p>Writes hold a {@link ReentrantLock}, not a monitor, so a virtual thread blocked in a write
+ * never pins its carrier.
+ */
+abstract class AbstractConnection implements Connection {
+  /** Cap on bytes handed to one read or write call, so heap buffers never need huge temporary copies. */
+  static final int MAX_IO_CHUNK = 256 * 1024;
+
+  final ConnectionOptions options;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final long writeTimeoutNanos;
+  private final long idleTimeoutNanos;
+
+  private volatile boolean closed;
+  private volatile boolean outputShutdown;
+  private volatile Kind expired;
+  private volatile long lastActivity = System.nanoTime();
+  /** When the write in progress last moved bytes; 0 when no write is in progress. */
+  private volatile long writeProgress;
+  private ScheduledFuture<?> timeoutCheck;
+  private final Object timeoutCheckLock = new Object();
+
+  AbstractConnection(ConnectionOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.writeTimeoutNanos = options.writeTimeout().toNanos();
+    this.idleTimeoutNanos = options.idleTimeout().toNanos();
+  }
+
+  /** Starts timeout enforcement; call once the connection is fully constructed. */
+  final void startTimeouts() {
+    if (writeTimeoutNanos > 0 || idleTimeoutNanos > 0) {
+      scheduleCheck(System.nanoTime());
+    }
+  }
+
+  // ---- transport hooks ----
+
+  /**
+   * Reads at least one byte into {@code dst} (which has space), or returns -1 at end of stream.
+   * Throws a plain {@link SocketTimeoutException} if {@code timeoutNanos > 0} elapsed first.
+   */
+  abstract int readImpl(ByteBuffer dst, long timeoutNanos) throws IOException;
+
+  /**
+   * Writes some bytes of {@code srcs[offset..offset+length)}, blocking until at least one byte
+   * moved, and returns how many.
+   */
+  abstract long writeImpl(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+  abstract void shutdownOutputImpl() throws IOException;
+
+  /** Closes gracefully: output already written is delivered, then end of stream. */
+  abstract void closeImpl() throws IOException;
+
+  /** Closes at once with a reset. Must not throw. */
+  abstract void abortImpl();
+
+  /** Whether {@code e} means the peer reset the connection. */
+  boolean isReset(IOException e) {
+    String message = e.getMessage();
+    return message != null
+        && (message.contains("reset") || message.contains("Broken pipe"));
+  }
+
+  // ---- Connection ----
+
+  @Override
+  public final int read(ByteBuffer dst) throws IOException {
+    return read(dst, options.readTimeout(), true);
+  }
+
+  @Override
+  public final int read(ByteBuffer dst, Duration timeout) throws IOException {
+    Objects.requireNonNull(timeout, "timeout");
+    checkArgument(timeout.toNanos() > 0, "timeout must be positive, got %s", timeout);
+    return read(dst, timeout, false);
+  }
+
+  private int read(ByteBuffer dst, Duration timeout, boolean configured) throws IOException {
+    Objects.requireNonNull(dst, "dst");
+    ensureOpen("read");
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    try {
+      int n = readImpl(dst, timeout.toNanos());
+      lastActivity = System.nanoTime();
+      return n;
+    } catch (ConnectionTimeoutException | ConnectionClosedException | ConnectionResetException e) {
+      throw e;
+    } catch (SocketTimeoutException e) {
+      throw new ConnectionTimeoutException(
+          Kind.READ,
+          timeout,
+          "no byte arrived from " + remoteAddress()
+              + (configured ? "" : " within the timeout passed to read"),
+          e);
+    } catch (IOException e) {
+      throw failure(e, "read");
+    }
+  }
+
+  @Override
+  public final void write(ByteBuffer... srcs) throws IOException {
+    Objects.requireNonNull(srcs, "srcs");
+    for (ByteBuffer src : srcs) {
+      Objects.requireNonNull(src, "srcs contains null");
+    }
+    writeLock.lock();
+    try {
+      ensureOpen("write");
+      if (outputShutdown) {
+        throw new ConnectionClosedException(
+            "cannot write to " + remoteAddress() + ": output was shut down (half-closed)");
+      }
+      int first = 0;
+      while (first < srcs.length) {
+        if (!srcs[first].hasRemaining()) {
+          first++;
+          continue;
+        }
+        long now = System.nanoTime();
+        writeProgress = now;
+        lastActivity = now;
+        writeChunk(srcs, first);
+      }
+      lastActivity = System.nanoTime();
+    } catch (ConnectionClosedException | ConnectionResetException | ConnectionTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure(e, "write");
+    } finally {
+      writeProgress = 0;
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes at most {@link #MAX_IO_CHUNK} bytes starting at {@code srcs[first]}. */
+  private void writeChunk(ByteBuffer[] srcs, int first) throws IOException {
+    long budget = MAX_IO_CHUNK;
+    int end = first;
+    ByteBuffer limited = null;
+    int savedLimit = 0;
+    while (end < srcs.length && budget > 0) {
+      int remaining = srcs[end].remaining();
+      if (remaining > budget) {
+        limited = srcs[end];
+        savedLimit = limited.limit();
+        limited.limit(limited.position() + (int) budget);
+        budget = 0;
+      } else {
+        budget -= remaining;
+      }
+      end++;
+    }
+    try {
+      writeImpl(srcs, first, end - first);
+    } finally {
+      if (limited != null) {
+        limited.limit(savedLimit);
+      }
+    }
+  }
+
+  @Override
+  public final void shutdownOutput() throws IOException {
+    writeLock.lock();
+    try {
+      if (outputShutdown) {
+        return;
+      }
+      ensureOpen("shut down output of");
+      outputShutdown = true;
+      shutdownOutputImpl();
+    } catch (ConnectionClosedException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure(e, "shutdownOutput");
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public final void close() throws IOException {
+    if (markClosed()) {
+      closeImpl();
+    }
+  }
+
+  @Override
+  public final void abort() {
+    if (markClosed()) {
+      abortImpl();
+    }
+  }
+
+  @Override
+  public final boolean isOpen() {
+    return !closed;
+  }
+
+  /** Whether output was shut down, by {@link #shutdownOutput()}. */
+  final boolean isOutputShutdown() {
+    return outputShutdown;
+  }
+
+  private boolean markClosed() {
+    synchronized (timeoutCheckLock) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      if (timeoutCheck != null) {
+        timeoutCheck.cancel(false);
+        timeoutCheck = null;
+      }
+      return true;
+    }
+  }
+
+  private void ensureOpen(String operation) throws IOException {
+    if (closed) {
+      throw closedException(operation);
+    }
+  }
+
+  private IOException closedException(String operation) {
+    Kind kind = expired;
+    if (kind != null) {
+      return timeoutException(kind, null);
+    }
+    return new ConnectionClosedException(
+        "cannot " + operation + " " + remoteAddress() + ": the connection is closed");
+  }
+
+  /** Turns a low-level failure into the toolkit's exception, closing the connection if it is fatal. */
+  private IOException failure(IOException e, String operation) {
+    Kind kind = expired;
+    if (kind != null) {
+      return timeoutException(kind, e);
+    }
+    if (closed) {
+      ConnectionClosedException closedException =
+          new ConnectionClosedException(
+              operation + " of " + remoteAddress() + " failed: the connection was closed by this side");
+      closedException.initCause(e);
+      return closedException;
+    }
+    abort();
+    if (isReset(e)) {
+      return new ConnectionResetException(
+          "connection reset by peer " + remoteAddress() + " during " + operation, e);
+    }
+    return e;
+  }
+
+  private ConnectionTimeoutException timeoutException(Kind kind, Throwable cause) {
+    Duration value = kind == Kind.WRITE ? options.writeTimeout() : options.idleTimeout();
+    String detail =
+        kind == Kind.WRITE
+            ? "peer " + remoteAddress() + " took no bytes; the connection was aborted"
+            : "no traffic with " + remoteAddress() + "; the connection was aborted";
+    ConnectionTimeoutException e = new ConnectionTimeoutException(kind, value, detail);
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  // ---- timeouts ----
+
+  private void scheduleCheck(long now) {
+    long next = Long.MAX_VALUE;
+    if (writeTimeoutNanos > 0) {
+      next = Math.min(next, writeTimeoutNanos / 4 + 1);
+    }
+    if (idleTimeoutNanos > 0) {
+      next = Math.min(next, lastActivity + idleTimeoutNanos - now);
+    }
+    synchronized (timeoutCheckLock) {
+      if (!closed) {
+        timeoutCheck = ConnectionTimer.schedule(this::checkTimeouts, next);
+      }
+    }
+  }
+
+  private void checkTimeouts() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long progress = writeProgress;
+    if (writeTimeoutNanos > 0 && progress != 0 && now - progress >= writeTimeoutNanos) {
+      expire(Kind.WRITE);
+    } else if (idleTimeoutNanos > 0 && now - lastActivity >= idleTimeoutNanos) {
+      expire(Kind.IDLE);
+    } else {
+      scheduleCheck(now);
+    }
+  }
+
+  private void expire(Kind kind) {
+    expired = kind;
+    abort();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "{" + localAddress() + " -> " + remoteAddress() + (closed ? ", closed" : "") + "}";
+  }
+}

@@ -1,0 +1,150 @@
+package dev.sockettoolkit.core;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One direction of an in-memory pipe: a bounded ring buffer with a writer end and a reader end.
+ *
+ * <p>The bound is the backpressure: a writer blocks while the buffer is full, as it would on a
+ * full TCP send buffer.
+ */
+final class PipeBuffer {
+  private final byte[] ring;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private final Condition writable = lock.newCondition();
+  private int head;
+  private int count;
+  private boolean writerShutdown;
+  private boolean readerClosed;
+  private boolean writerClosed;
+  private boolean reset;
+
+  PipeBuffer(int capacity) {
+    this.ring = new byte[capacity];
+  }
+
+  /** Reads what is buffered (at least one byte), waiting up to {@code timeoutNanos} (0: forever). */
+  int read(ByteBuffer dst, long timeoutNanos) throws IOException {
+    lock.lock();
+    try {
+      long remaining = timeoutNanos;
+      while (count == 0 && !writerShutdown && !reset && !readerClosed) {
+        if (timeoutNanos == 0) {
+          readable.awaitUninterruptibly();
+        } else {
+          if (remaining <= 0) {
+            throw new SocketTimeoutException("read timed out");
+          }
+          remaining = readable.awaitNanos(remaining);
+        }
+      }
+      if (readerClosed) {
+        throw new AsynchronousCloseException();
+      }
+      if (reset) {
+        throw new IOException("connection reset by peer");
+      }
+      if (count == 0) {
+        return -1;
+      }
+      int n = Math.min(count, dst.remaining());
+      int first = Math.min(n, ring.length - head);
+      dst.put(ring, head, first);
+      dst.put(ring, 0, n - first);
+      head = (head + n) % ring.length;
+      count -= n;
+      writable.signalAll();
+      return n;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("read interrupted");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes as much of {@code src} as fits, waiting until at least one byte fits. */
+  int write(ByteBuffer src) throws IOException {
+    lock.lock();
+    try {
+      while (count == ring.length && !reset && !readerClosed && !writerClosed) {
+        // The write timeout is enforced by the shared timer, which aborts and signals us.
+        writable.await(1, TimeUnit.SECONDS);
+      }
+      if (writerClosed) {
+        throw new AsynchronousCloseException();
+      }
+      if (reset) {
+        throw new IOException("connection reset by peer");
+      }
+      if (readerClosed) {
+        throw new IOException("connection reset: the peer closed its end");
+      }
+      int n = Math.min(ring.length - count, src.remaining());
+      int tail = (head + count) % ring.length;
+      int first = Math.min(n, ring.length - tail);
+      src.get(ring, tail, first);
+      src.get(ring, 0, n - first);
+      count += n;
+      readable.signalAll();
+      return n;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("write interrupted");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The writer is done: the reader sees end of stream after the buffered bytes. */
+  void shutdownWriter() {
+    update(() -> writerShutdown = true);
+  }
+
+  /** The writer's connection closed locally: a blocked writer is released. */
+  void closeWriter() {
+    update(
+        () -> {
+          writerShutdown = true;
+          writerClosed = true;
+        });
+  }
+
+  /** The reader's connection closed: buffered bytes are dropped and later writes fail. */
+  void closeReader() {
+    update(
+        () -> {
+          readerClosed = true;
+          head = 0;
+          count = 0;
+        });
+  }
+
+  /** Either end aborted: both ends fail from now on. */
+  void reset() {
+    update(
+        () -> {
+          reset = true;
+          count = 0;
+        });
+  }
+
+  private void update(Runnable change) {
+    lock.lock();
+    try {
+      change.run();
+      readable.signalAll();
+      writable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

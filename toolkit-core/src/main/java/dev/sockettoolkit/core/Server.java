@@ -1,0 +1,503 @@
+package dev.sockettoolkit.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.AbstractService;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Accepts connections on a TCP or Unix-domain address and runs a {@link ConnectionHandler} for
+ * each on its own thread: a virtual thread on Java 21 and newer, a platform thread before.
+ *
+ * <pre>{@code
+ * try (Server server = Server.builder()
+ *     .bind("127.0.0.1", 0)                      // port 0: any free port
+ *     .handler(connection -> connection.inputStream().transferTo(connection.outputStream()))
+ *     .start()) {
+ *   System.out.println("listening on port " + server.port());
+ *   // ...
+ * }                                              // graceful shutdown
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * A server is a Guava {@link com.google.common.util.concurrent.Service}, so it works with {@code
+ * ServiceManager}. {@code startAsync()} binds (a bind failure moves it to FAILED); {@code
+ * stopAsync()} shuts down gracefully: it stops accepting, lets running handlers finish for up to the
+ * drain timeout, then aborts the connections still open and waits for their handlers to return.
+ * {@link #close()} does both and waits.
+ *
+ * <h2>Limits</h2>
+ * At most {@link Builder#maxConnections(int)} connections are served at once (default {@value
+ * Builder#DEFAULT_MAX_CONNECTIONS}). A connection beyond the limit is accepted and at once reset,
+ * so its client fails fast instead of waiting in the listen backlog; {@link
+ * ConnectionListener#rejected} hears of it and a warning is logged at most once a second.
+ *
+ * <h2>Failures</h2>
+ * A handler that throws is logged through {@link System.Logger} ({@code dev.sockettoolkit.core.Server}),
+ * its connection is closed, and every other connection carries on. Failing to accept (for example
+ * when the process is out of file descriptors) is logged and retried after a short pause.
+ */
+public final class Server extends AbstractService implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Server.class.getName());
+  private static final long ACCEPT_RETRY_MILLIS = 100;
+  private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final SocketAddress requestedAddress;
+  private final ConnectionHandler handler;
+  private final ConnectionOptions options;
+  private final ConnectionListener listener;
+  private final int maxConnections;
+  private final int backlog;
+  private final Duration drainTimeout;
+  private final ThreadMode threadMode;
+  private final ThreadFactory handlerThreads;
+
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock countLock = new ReentrantLock();
+  private final Condition drained = countLock.newCondition();
+  private int active;
+  private final AtomicLong rejectedSinceLog = new AtomicLong();
+  private volatile long lastRejectLog;
+
+  private volatile ServerSocketChannel serverChannel;
+  private volatile SocketAddress boundAddress;
+  private Thread acceptThread;
+
+  private Server(Builder b) {
+    this.requestedAddress = b.address;
+    this.handler = b.handler;
+    this.options = b.options;
+    this.listener = b.listener;
+    this.maxConnections = b.maxConnections;
+    this.backlog = b.backlog;
+    this.drainTimeout = b.drainTimeout;
+    this.threadMode = b.threadMode;
+    this.handlerThreads = threadMode.factory("toolkit-conn");
+  }
+
+  /** A builder; at least {@link Builder#handler} must be set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The address the server is bound to (with the real port when port 0 was asked for). */
+  public SocketAddress localAddress() {
+    checkState(boundAddress != null, "the server is not bound yet: call startAsync() first");
+    return boundAddress;
+  }
+
+  /** The TCP port the server is bound to. */
+  public int port() {
+    SocketAddress address = localAddress();
+    checkState(address instanceof InetSocketAddress, "a Unix-domain server has no port: %s", address);
+    return ((InetSocketAddress) address).getPort();
+  }
+
+  /** Whether handlers run on virtual or platform threads. */
+  public ThreadMode threadMode() {
+    return threadMode;
+  }
+
+  /** How many connections are being served right now. */
+  public int activeConnections() {
+    countLock.lock();
+    try {
+      return active;
+    } finally {
+      countLock.unlock();
+    }
+  }
+
+  /** Shuts down gracefully (see the class documentation) and waits until it is done. */
+  @Override
+  public void close() {
+    stopAsync();
+    try {
+      awaitTerminated();
+    } catch (IllegalStateException e) {
+      // A server that failed to start has nothing to stop; awaitTerminated reports the old failure.
+      if (state() != State.FAILED) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  protected void doStart() {
+    try {
+      ServerSocketChannel channel;
+      if (requestedAddress instanceof UnixDomainSocketAddress) {
+        channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      } else {
+        channel = ServerSocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      }
+      try {
+        channel.bind(requestedAddress, backlog);
+      } catch (IOException e) {
+        channel.close();
+        throw new IOException("cannot bind " + requestedAddress + ": " + e.getMessage(), e);
+      }
+      serverChannel = channel;
+      boundAddress = channel.getLocalAddress();
+      acceptThread = new Thread(this::acceptLoop, "toolkit-accept " + boundAddress);
+      acceptThread.start();
+      notifyStarted();
+    } catch (IOException | RuntimeException e) {
+      notifyFailed(e);
+    }
+  }
+
+  @Override
+  protected void doStop() {
+    Thread stopper = new Thread(this::shutDown, "toolkit-stop " + boundAddress);
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  private void shutDown() {
+    try {
+      closeServerChannel();
+      if (acceptThread != null) {
+        acceptThread.join();
+      }
+      if (!awaitDrained(drainTimeout)) {
+        int left = activeConnections();
+        LOG.log(
+            Level.INFO,
+            "{0}: drain timeout of {1} passed with {2} connection(s) open; aborting them",
+            boundAddress,
+            ConnectionTimeoutException.format(drainTimeout),
+            left);
+        connections.forEach(Connection::abort);
+        awaitDrained(Duration.ofSeconds(10));
+      }
+      if (boundAddress instanceof UnixDomainSocketAddress) {
+        Files.deleteIfExists(((UnixDomainSocketAddress) boundAddress).getPath());
+      }
+      notifyStopped();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      notifyFailed(e);
+    } catch (IOException | RuntimeException e) {
+      notifyFailed(e);
+    }
+  }
+
+  private void closeServerChannel() {
+    try {
+      serverChannel.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "closing the listening socket failed", e);
+    }
+  }
+
+  private boolean awaitDrained(Duration timeout) throws InterruptedException {
+    long remaining = timeout.toNanos();
+    countLock.lock();
+    try {
+      while (active > 0) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = drained.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      countLock.unlock();
+    }
+  }
+
+  private void acceptLoop() {
+    while (isRunning()) {
+      SocketChannel channel;
+      try {
+        channel = serverChannel.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (!serverChannel.isOpen()) {
+          return;
+        }
+        LOG.log(
+            Level.WARNING,
+            "{0}: accept failed ({1}); retrying in {2} ms",
+            boundAddress,
+            e.getMessage(),
+            ACCEPT_RETRY_MILLIS);
+        sleepQuietly(ACCEPT_RETRY_MILLIS);
+        continue;
+      }
+      admit(channel);
+    }
+  }
+
+  private void admit(SocketChannel channel) {
+    if (!reserveSlot()) {
+      reject(channel, "the server is at its limit of " + maxConnections + " connections");
+      return;
+    }
+    Connection connection;
+    try {
+      connection =
+          boundAddress instanceof UnixDomainSocketAddress
+              ? UnixConnection.open(channel, options)
+              : TcpConnection.open(channel, options);
+    } catch (IOException e) {
+      LOG.log(Level.INFO, "{0}: could not set up an accepted connection: {1}", boundAddress, e);
+      releaseSlot();
+      return;
+    }
+    connections.add(connection);
+    notifyListener(() -> listener.accepted(connection));
+    try {
+      handlerThreads.newThread(() -> serve(connection)).start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LOG.log(Level.WARNING, "{0}: could not start a handler thread: {1}", boundAddress, e);
+      connection.abort();
+      connections.remove(connection);
+      releaseSlot();
+    }
+  }
+
+  private void serve(Connection connection) {
+    Throwable failure = null;
+    try {
+      handler.handle(connection);
+    } catch (Throwable t) {
+      failure = t;
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      logHandlerFailure(connection, t);
+    } finally {
+      try {
+        connection.close();
+      } catch (IOException | RuntimeException e) {
+        connection.abort();
+      }
+      connections.remove(connection);
+      Throwable cause = failure;
+      notifyListener(
+          () -> {
+            if (cause == null) {
+              listener.closed(connection);
+            } else {
+              listener.failed(connection, cause);
+            }
+          });
+      releaseSlot();
+    }
+  }
+
+  private void logHandlerFailure(Connection connection, Throwable t) {
+    if (t instanceof IOException) {
+      // Peers misbehave all the time: one line, no stack trace.
+      LOG.log(Level.INFO, "connection from {0} failed: {1}", connection.remoteAddress(), t.toString());
+    } else {
+      LOG.log(Level.WARNING, "handler for connection from " + connection.remoteAddress() + " threw", t);
+    }
+  }
+
+  private boolean reserveSlot() {
+    countLock.lock();
+    try {
+      if (active >= maxConnections) {
+        return false;
+      }
+      active++;
+      return true;
+    } finally {
+      countLock.unlock();
+    }
+  }
+
+  private void releaseSlot() {
+    countLock.lock();
+    try {
+      active--;
+      if (active == 0) {
+        drained.signalAll();
+      }
+    } finally {
+      countLock.unlock();
+    }
+  }
+
+  private void reject(SocketChannel channel, String reason) {
+    SocketAddress remote = null;
+    try {
+      remote = channel.getRemoteAddress();
+      channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Best effort: the close below still frees the descriptor.
+    }
+    TcpConnection.closeQuietly(channel);
+    long rejected = rejectedSinceLog.incrementAndGet();
+    long now = System.nanoTime();
+    if (now - lastRejectLog >= REJECT_LOG_INTERVAL_NANOS) {
+      lastRejectLog = now;
+      rejectedSinceLog.addAndGet(-rejected);
+      LOG.log(Level.WARNING, "{0}: rejected {1} connection(s): {2}", boundAddress, rejected, reason);
+    }
+    SocketAddress from = remote;
+    notifyListener(() -> listener.rejected(from, reason));
+  }
+
+  private void notifyListener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "connection listener threw", e);
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Server[" + (boundAddress != null ? boundAddress : requestedAddress) + "] [" + state() + "]";
+  }
+
+  /** Builds a {@link Server}. */
+  public static final class Builder {
+    /** Default for {@link #maxConnections(int)}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    private SocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+    private ConnectionHandler handler;
+    private ConnectionOptions options = ConnectionOptions.serverDefaults();
+    private ConnectionListener listener = new ConnectionListener() {};
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int backlog = 1024;
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private ThreadMode threadMode = ThreadMode.best();
+
+    private Builder() {}
+
+    /**
+     * Listens on {@code host} and {@code port} (default {@code 127.0.0.1}, port 0: any free
+     * port). Use {@code "0.0.0.0"} or {@code "::"} to accept from other machines.
+     */
+    public Builder bind(String host, int port) {
+      Objects.requireNonNull(host, "host");
+      checkArgument(port >= 0 && port <= 65535, "port must be 0..65535, got %s", port);
+      this.address = new InetSocketAddress(HostAndPort.fromHost(host).getHost(), port);
+      return this;
+    }
+
+    /**
+     * Listens on {@code address}: an {@link InetSocketAddress} or a {@link
+     * UnixDomainSocketAddress} (whose file must not exist yet; it is deleted on shutdown).
+     */
+    public Builder bind(SocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** What to run for each connection. Required. */
+    public Builder handler(ConnectionHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** Options for accepted connections (default {@link ConnectionOptions#serverDefaults()}). */
+    public Builder options(ConnectionOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Hears about connections as they come and go (default: nobody). */
+    public Builder listener(ConnectionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The most connections served at once (default {@value #DEFAULT_MAX_CONNECTIONS}); more are reset at once. */
+    public Builder maxConnections(int maxConnections) {
+      checkArgument(maxConnections > 0, "maxConnections must be positive, got %s", maxConnections);
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** The listen backlog: connections the OS queues before the server accepts them (default 1024). */
+    public Builder backlog(int backlog) {
+      checkArgument(backlog > 0, "backlog must be positive, got %s", backlog);
+      this.backlog = backlog;
+      return this;
+    }
+
+    /** How long shutdown waits for running handlers before aborting their connections (default 10 s). */
+    public Builder drainTimeout(Duration drainTimeout) {
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+      checkArgument(!drainTimeout.isNegative(), "drainTimeout must not be negative, got %s", drainTimeout);
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    /** Forces handler threads of {@code mode} (default {@link ThreadMode#best()}). */
+    public Builder threadMode(ThreadMode mode) {
+      Objects.requireNonNull(mode, "mode");
+      checkArgument(
+          ThreadMode.isAvailable(mode),
+          "%s threads are not available on Java %s",
+          mode,
+          Runtime.version().feature());
+      this.threadMode = mode;
+      return this;
+    }
+
+    /** Builds the server, not yet started. */
+    public Server build() {
+      checkState(handler != null, "a handler is required: call handler(...) before build()");
+      return new Server(this);
+    }
+
+    /**
+     * Builds and starts the server, waiting until it is bound.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public Server start() throws IOException {
+      Server server = build();
+      server.startAsync();
+      try {
+        server.awaitRunning();
+      } catch (IllegalStateException e) {
+        Throwable cause = server.failureCause();
+        if (cause instanceof IOException) {
+          throw (IOException) cause;
+        }
+        throw e;
+      }
+      return server;
+    }
+  }
+}

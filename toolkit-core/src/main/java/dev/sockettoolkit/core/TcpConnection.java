@@ -1,0 +1,150 @@
+package dev.sockettoolkit.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP connection over a blocking {@link SocketChannel}.
+ *
+ * <p>Untimed reads and all writes go straight to the channel (direct buffers without a copy,
+ * gathering writes in one system call). Reads with a timeout go through the channel's socket
+ * adaptor, whose {@code SO_TIMEOUT} wait leaves the connection usable after a timeout.
+ */
+final class TcpConnection extends AbstractConnection {
+  private final SocketChannel channel;
+  private final Socket socket;
+  private final SocketAddress local;
+  private final SocketAddress remote;
+  private InputStream timedInput;
+  private byte[] scratch;
+
+  private TcpConnection(SocketChannel channel, ConnectionOptions options) throws IOException {
+    super(options);
+    this.channel = channel;
+    this.socket = channel.socket();
+    this.local = channel.getLocalAddress();
+    this.remote = channel.getRemoteAddress();
+  }
+
+  /** Wraps a connected channel, applying {@code options}; closes the channel if that fails. */
+  static TcpConnection open(SocketChannel channel, ConnectionOptions options) throws IOException {
+    try {
+      channel.configureBlocking(true);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+      channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+      if (options.receiveBufferSize() > 0) {
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+      }
+      if (options.sendBufferSize() > 0) {
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+      }
+      TcpConnection connection = new TcpConnection(channel, options);
+      connection.startTimeouts();
+      return connection;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  @Override
+  int readImpl(ByteBuffer dst, long timeoutNanos) throws IOException {
+    if (timeoutNanos == 0) {
+      return readUntimed(dst);
+    }
+    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, ceilMillis(timeoutNanos))));
+    if (timedInput == null) {
+      timedInput = socket.getInputStream();
+    }
+    int length = Math.min(dst.remaining(), MAX_IO_CHUNK);
+    if (dst.hasArray()) {
+      int n = timedInput.read(dst.array(), dst.arrayOffset() + dst.position(), length);
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+      return n;
+    }
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, 8192)];
+    }
+    int n = timedInput.read(scratch, 0, length);
+    if (n > 0) {
+      dst.put(scratch, 0, n);
+    }
+    return n;
+  }
+
+  private int readUntimed(ByteBuffer dst) throws IOException {
+    if (dst.isDirect() || dst.remaining() <= MAX_IO_CHUNK) {
+      return channel.read(dst);
+    }
+    int savedLimit = dst.limit();
+    dst.limit(dst.position() + MAX_IO_CHUNK);
+    try {
+      return channel.read(dst);
+    } finally {
+      dst.limit(savedLimit);
+    }
+  }
+
+  private static long ceilMillis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos + 999_999);
+  }
+
+  @Override
+  long writeImpl(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    return length == 1 ? channel.write(srcs[offset]) : channel.write(srcs, offset, length);
+  }
+
+  @Override
+  void shutdownOutputImpl() throws IOException {
+    channel.shutdownOutput();
+  }
+
+  @Override
+  void closeImpl() throws IOException {
+    try {
+      if (!isOutputShutdown()) {
+        channel.shutdownOutput();
+      }
+    } catch (IOException ignored) {
+      // The peer may already be gone; closing below still releases the socket.
+    } finally {
+      channel.close();
+    }
+  }
+
+  @Override
+  void abortImpl() {
+    try {
+      channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException | RuntimeException ignored) {
+      // Already closed or never connected: the close below is all that is left to do.
+    }
+    closeQuietly(channel);
+  }
+
+  static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Nothing useful to do: the descriptor is released either way.
+    }
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return local;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return remote;
+  }
+}
