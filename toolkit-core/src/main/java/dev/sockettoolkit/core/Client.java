@@ -109,7 +109,7 @@ public final class Client {
     return connectToAny(inet.toString(), List.of(inet), options);
   }
 
-  private static Connection connectToAny(
+  static Connection connectToAny(
       String target, List<InetSocketAddress> addresses, ConnectionOptions options)
       throws IOException {
     List<IOException> failures = new ArrayList<>();

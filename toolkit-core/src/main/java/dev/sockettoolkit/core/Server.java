@@ -18,7 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +73,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   private final ThreadMode threadMode;
   private final ThreadFactory handlerThreads;
 
-  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Open connections and the threads serving them. */
+  private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
   private final ReentrantLock countLock = new ReentrantLock();
   private final Condition drained = countLock.newCondition();
   private int active;
@@ -171,6 +172,10 @@ public final class Server extends AbstractService implements AutoCloseable {
 
   @Override
   protected void doStop() {
+    // Stop accepting before stopAsync() returns: from here on, new clients are refused. The JDK
+    // releases the listening descriptor only once the accepting thread has left accept().
+    closeServerChannel();
+    joinAcceptThread();
     Thread stopper = new Thread(this::shutDown, "toolkit-stop " + boundAddress);
     stopper.setDaemon(true);
     stopper.start();
@@ -178,10 +183,6 @@ public final class Server extends AbstractService implements AutoCloseable {
 
   private void shutDown() {
     try {
-      closeServerChannel();
-      if (acceptThread != null) {
-        acceptThread.join();
-      }
       if (!awaitDrained(drainTimeout)) {
         int left = activeConnections();
         LOG.log(
@@ -190,7 +191,12 @@ public final class Server extends AbstractService implements AutoCloseable {
             boundAddress,
             ConnectionTimeoutException.format(drainTimeout),
             left);
-        connections.forEach(Connection::abort);
+        // Aborting releases handlers blocked in I/O; the interrupt releases those blocked elsewhere.
+        connections.forEach(
+            (connection, thread) -> {
+              connection.abort();
+              thread.interrupt();
+            });
         awaitDrained(Duration.ofSeconds(10));
       }
       if (boundAddress instanceof UnixDomainSocketAddress) {
@@ -202,6 +208,14 @@ public final class Server extends AbstractService implements AutoCloseable {
       notifyFailed(e);
     } catch (IOException | RuntimeException e) {
       notifyFailed(e);
+    }
+  }
+
+  private void joinAcceptThread() {
+    try {
+      acceptThread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -230,7 +244,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (isRunning()) {
+    while (serverChannel.isOpen()) {
       SocketChannel channel;
       try {
         channel = serverChannel.accept();
@@ -269,10 +283,11 @@ public final class Server extends AbstractService implements AutoCloseable {
       releaseSlot();
       return;
     }
-    connections.add(connection);
     notifyListener(() -> listener.accepted(connection));
     try {
-      handlerThreads.newThread(() -> serve(connection)).start();
+      Thread thread = handlerThreads.newThread(() -> serve(connection));
+      connections.put(connection, thread);
+      thread.start();
     } catch (RuntimeException | OutOfMemoryError e) {
       LOG.log(Level.WARNING, "{0}: could not start a handler thread: {1}", boundAddress, e);
       connection.abort();
