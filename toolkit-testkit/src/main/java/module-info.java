@@ -5,4 +5,6 @@ module dev.sockettoolkit.testkit {
   requires transitive dev.sockettoolkit.tls;
   requires transitive net.jqwik.api;
   requires transitive org.junit.jupiter.api;
+
+  exports dev.sockettoolkit.testkit;
 }

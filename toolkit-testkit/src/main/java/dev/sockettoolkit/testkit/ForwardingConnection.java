@@ -1,0 +1,66 @@
+package dev.sockettoolkit.testkit;
+
+import dev.sockettoolkit.core.Connection;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/** A connection that forwards every call to another; decorators override what they change. */
+abstract class ForwardingConnection implements Connection {
+  final Connection delegate;
+
+  ForwardingConnection(Connection delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return delegate.read(dst);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, Duration timeout) throws IOException {
+    return delegate.read(dst, timeout);
+  }
+
+  @Override
+  public void write(ByteBuffer... srcs) throws IOException {
+    delegate.write(srcs);
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    delegate.shutdownOutput();
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+
+  @Override
+  public void abort() {
+    delegate.abort();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return delegate.isOpen();
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return delegate.localAddress();
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return delegate.remoteAddress();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + delegate + "]";
+  }
+}
