@@ -7,4 +7,7 @@ module dev.sockettoolkit.testkit {
   requires transitive org.junit.jupiter.api;
 
   exports dev.sockettoolkit.testkit;
+
+  provides net.jqwik.api.providers.ArbitraryProvider with
+      dev.sockettoolkit.testkit.internal.TestkitArbitraryProvider;
 }

@@ -2,6 +2,9 @@ package dev.sockettoolkit.testkit;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -56,6 +59,30 @@ public final class Chunking {
   /** Whether this chunking leaves streams uncut. */
   public boolean isWhole() {
     return max == 0;
+  }
+
+  /**
+   * Cuts {@code data} into the pieces this chunking makes, drawing sizes from {@code seed}: handy for
+   * feeding a decoder directly.
+   *
+   * <pre>{@code
+   * for (ByteBuffer piece : Chunking.random(5).split(encoded, seed)) {
+   *   decoder.decode(piece) ...
+   * }
+   * }</pre>
+   *
+   * @return read-only views of {@code data}, in order, together covering all of it
+   */
+  public List<ByteBuffer> split(byte[] data, long seed) {
+    Random random = new Random(seed);
+    List<ByteBuffer> pieces = new ArrayList<>();
+    int offset = 0;
+    while (offset < data.length) {
+      int size = next(random, data.length - offset);
+      pieces.add(ByteBuffer.wrap(data, offset, size).slice().asReadOnlyBuffer());
+      offset += size;
+    }
+    return pieces;
   }
 
   /** The size of the next piece, at most {@code available}. */

@@ -24,6 +24,8 @@ final class ConditionedConnection extends ForwardingConnection {
   private final Random readRandom;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final RateLimiter limiter;
+  /** Under a bandwidth limit, no piece is larger than 20 ms worth of bytes, so pacing is smooth. */
+  private final int maxPiece;
   private final DelayLine delayLine;
   private final List<Fault> offsetFaults = new ArrayList<>();
   private final List<Fault> randomFaults = new ArrayList<>();
@@ -37,6 +39,8 @@ final class ConditionedConnection extends ForwardingConnection {
     this.readRandom = conditions.random(2 * stream + 1);
     this.limiter =
         conditions.bytesPerSecond() > 0 ? RateLimiter.create(conditions.bytesPerSecond()) : null;
+    this.maxPiece =
+        limiter == null ? Integer.MAX_VALUE : (int) Math.max(1, Math.min(1 << 20, conditions.bytesPerSecond() / 50));
     this.delayLine =
         conditions.delays() ? new DelayLine(delegate, conditions, conditions.random(-stream - 1)) : null;
     for (Fault fault : conditions.faults()) {
@@ -100,7 +104,7 @@ final class ConditionedConnection extends ForwardingConnection {
         inject(fault);
       }
     }
-    int n = chunking.next(writeRandom, src.remaining());
+    int n = chunking.next(writeRandom, Math.min(src.remaining(), maxPiece));
     Fault next = offsetFaults.isEmpty() ? null : offsetFaults.get(0);
     if (next != null && next.offset() < offset + n) {
       int before = (int) (next.offset() - offset);

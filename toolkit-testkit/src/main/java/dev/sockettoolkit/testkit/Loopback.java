@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Connected pairs for tests: in memory, optionally through a hostile network, or over real
@@ -34,8 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * reset, timeouts, and a bounded buffer per direction so a fast writer blocks.
  */
 public final class Loopback {
-  private static final AtomicLong STREAMS = new AtomicLong();
-
   private Loopback() {}
 
   /** A perfect in-memory pair with default options. */
@@ -57,12 +54,13 @@ public final class Loopback {
 
   /**
    * {@code connection} with {@code conditions} applied to what it writes and to how much each read
-   * returns. The n-th connection wrapped in this JVM draws from random stream n of the seed.
+   * returns. The n-th connection wrapped with the same {@code conditions} object draws from random
+   * stream n of its seed, so a test that builds its conditions from a seed repeats exactly.
    */
   public static Connection wrap(Connection connection, NetworkConditions conditions) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(conditions, "conditions");
-    long stream = STREAMS.incrementAndGet();
+    long stream = conditions.nextStream();
     if (isPerfect(conditions)) {
       return connection;
     }

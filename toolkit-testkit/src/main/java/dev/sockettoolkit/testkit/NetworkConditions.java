@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A hostile network, reproducible from a seed: chunking, a bounded buffer, latency with jitter, a
@@ -40,6 +41,7 @@ public final class NetworkConditions {
   private final Duration jitter;
   private final long bytesPerSecond;
   private final List<Fault> faults;
+  private final AtomicLong streams = new AtomicLong();
 
   private NetworkConditions(Builder b) {
     this.seed = b.seed;
@@ -112,6 +114,11 @@ public final class NetworkConditions {
   /** Whether a direction needs a delivery thread (latency or jitter). */
   boolean delays() {
     return !latency.isZero() || !jitter.isZero();
+  }
+
+  /** Numbers the connections wrapped with these conditions: 0, 1, 2, ... */
+  long nextStream() {
+    return streams.getAndIncrement();
   }
 
   /** The random source of one direction of one connection. */
