@@ -1,0 +1,60 @@
+package dev.sockettoolkit.framing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Frames of exactly {@code length} bytes; see {@link FrameCodecs#fixedLength(int)}. */
+final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
+  private final int length;
+
+  FixedLengthCodec(int length) {
+    this.length = length;
+  }
+
+  @Override
+  public int maxFrameSize() {
+    return length;
+  }
+
+  @Override
+  public FrameDecoder<ByteBuffer> newDecoder() {
+    return new FrameDecoder<>() {
+      @Override
+      public ByteBuffer decode(ByteBuffer in) {
+        if (in.remaining() < length) {
+          return null;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(length);
+        in.get(in.position(), frame.array(), 0, length);
+        in.position(in.position() + length);
+        return frame;
+      }
+
+      @Override
+      public ByteBuffer decodeAtEnd(ByteBuffer in) throws IOException {
+        ByteBuffer frame = decode(in);
+        if (frame == null && in.hasRemaining()) {
+          throw new TruncatedFrameException(in.remaining(), length - in.remaining());
+        }
+        return frame;
+      }
+    };
+  }
+
+  @Override
+  public void encode(ByteBuffer frame, FrameSink out) throws IOException {
+    if (frame.remaining() > length) {
+      throw new FrameTooLongException(frame.remaining(), length, false);
+    }
+    if (frame.remaining() != length) {
+      throw new MalformedFrameException(
+          "a fixed-length frame has exactly " + length + " bytes, got " + frame.remaining());
+    }
+    out.put(frame);
+  }
+
+  @Override
+  public String toString() {
+    return "FixedLengthCodec{" + length + " bytes}";
+  }
+}

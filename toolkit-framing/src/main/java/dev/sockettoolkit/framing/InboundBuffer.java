@@ -1,0 +1,126 @@
+package dev.sockettoolkit.framing;
+
+import dev.sockettoolkit.core.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * The receive buffer of a {@link MessageChannel}, in read mode: bytes from position to limit were
+ * received and not yet decoded.
+ *
+ * <p>Memory follows the traffic. A channel with no partly received frame reads into a small
+ * buffer of its own ({@value #SMALL} bytes), so an idle channel, blocked in a read, holds no large
+ * buffer. When a read fills the buffer, data is flowing: the next reads go into a 64 KiB buffer
+ * borrowed from a shared pool, which is given back once a read finds everything decoded and the
+ * previous read did not fill it. A frame larger than that grows the buffer, by doubling, up to
+ * the codec's maximum frame size plus {@value #SLACK} bytes of headers and delimiters.
+ */
+final class InboundBuffer {
+  static final int SMALL = 512;
+  static final int SLACK = 1024;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final BufferPool pool;
+  private final long cap;
+  private ByteBuffer small;
+  private ByteBuffer buffer = EMPTY;
+  private boolean pooled;
+  private boolean lastReadFilled;
+
+  InboundBuffer(BufferPool pool, int maxFrameSize) {
+    this.pool = pool;
+    this.cap = Math.max((long) BufferPool.BUFFER_SIZE, (long) maxFrameSize + SLACK);
+  }
+
+  /** The received, undecoded bytes. */
+  ByteBuffer data() {
+    return buffer;
+  }
+
+  /** Current capacity, for tests of bounded buffering. */
+  int capacity() {
+    return buffer.capacity();
+  }
+
+  /**
+   * Reads more bytes after the undecoded ones, waiting at most {@code timeout} (null: the
+   * connection's read timeout). Returns the count, or -1 at end of stream.
+   */
+  int readFrom(Connection connection, Duration timeout) throws IOException {
+    prepare();
+    ByteBuffer b = buffer;
+    int start = b.position();
+    b.position(b.limit()).limit(b.capacity());
+    int space = b.remaining();
+    int n;
+    try {
+      n = timeout == null ? connection.read(b) : connection.read(b, timeout);
+    } finally {
+      b.limit(b.position()).position(start);
+    }
+    lastReadFilled = n == space;
+    return n;
+  }
+
+  /** Makes room after the undecoded bytes. */
+  private void prepare() throws FrameTooLongException {
+    ByteBuffer b = buffer;
+    if (!b.hasRemaining()) {
+      if (lastReadFilled && b.capacity() >= BufferPool.BUFFER_SIZE) {
+        b.clear().limit(0);
+        return;
+      }
+      release();
+      if (small == null) {
+        small = ByteBuffer.allocate(SMALL);
+      }
+      small.clear().limit(0);
+      buffer = small;
+      if (lastReadFilled) {
+        upgrade(BufferPool.BUFFER_SIZE);
+      }
+      return;
+    }
+    if (b.limit() < b.capacity() && b.position() < b.capacity() / 2) {
+      return;
+    }
+    if (b.position() > 0) {
+      b.compact().flip();
+      if (b.limit() < b.capacity() && !(lastReadFilled && b == small)) {
+        return;
+      }
+    }
+    if (b.capacity() < BufferPool.BUFFER_SIZE) {
+      upgrade(BufferPool.BUFFER_SIZE);
+      return;
+    }
+    if (b.limit() < b.capacity()) {
+      return;
+    }
+    if (b.capacity() >= cap) {
+      throw new FrameTooLongException(-1, cap - SLACK, false);
+    }
+    upgrade((int) Math.min(cap, 2L * b.capacity()));
+  }
+
+  /** Moves the undecoded bytes into a buffer of {@code size} bytes. */
+  private void upgrade(int size) {
+    ByteBuffer bigger;
+    boolean fromPool = size == BufferPool.BUFFER_SIZE;
+    bigger = fromPool ? pool.take() : ByteBuffer.allocate(size);
+    bigger.put(buffer).flip();
+    release();
+    buffer = bigger;
+    pooled = fromPool;
+  }
+
+  /** Drops the large buffer (undecoded bytes included), keeping the small one. */
+  void release() {
+    if (pooled) {
+      pool.give(buffer);
+      pooled = false;
+    }
+    buffer = EMPTY;
+  }
+}

@@ -1,0 +1,450 @@
+package dev.sockettoolkit.framing;
+
+import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionTimeoutException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Whole messages over a {@link Connection}: {@code send} one, {@code receive} one, iterate until
+ * the peer ends the stream, close.
+ *
+ * <pre>{@code
+ * FrameCodec<String> codec = FrameCodecs.utf8(FrameCodecs.lengthPrefix().build());
+ * try (MessageChannel<String> channel = MessageChannel.open(Client.connect("localhost:7000"), codec)) {
+ *   channel.send("hello");
+ *   for (String reply : channel) {                // until the peer ends its stream
+ *     System.out.println(reply);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>Sending</h2>
+ * {@link #send} returns once the frame has been handed to the connection. It is safe from several
+ * threads and never interleaves two frames. When several threads send at once, one of them writes
+ * the frames of the others too, in one gathering write; {@link #sendAll} coalesces a batch the same
+ * way. Small frames are copied into a pooled buffer, large payloads are written without a copy.
+ *
+ * <h2>Receiving</h2>
+ * {@link #receive()} blocks for the next whole message and returns {@code null} once the peer has
+ * ended its stream cleanly between two frames (and on every call after that); iteration and
+ * {@link #stream()} stop there. An end of stream inside a frame is a {@link
+ * TruncatedFrameException}. Receiving is meant for one thread at a time (concurrent receivers are
+ * serialised). A {@link ConnectionTimeoutException} of kind {@code READ} leaves the channel usable:
+ * the bytes received so far stay buffered for the next call.
+ *
+ * <h2>Errors</h2>
+ * A {@link FrameException} from the decoder is terminal: the channel closes the connection and
+ * every later {@code receive} throws the same exception. The exception is a {@link
+ * FrameTooLongException} with {@link FrameTooLongException#discarded()} true, for a codec built
+ * with {@link TooLongPolicy#DISCARD}: then the frame is skipped and the channel stays open.
+ *
+ * <h2>Memory</h2>
+ * The channel reads into one reused buffer, as much as the connection has (up to 64 KiB a read),
+ * and decodes every frame in it before reading again. While no frame is partly received it holds
+ * only a {@value InboundBuffer#SMALL}-byte buffer of its own; large buffers come from a small pool
+ * shared by all channels and go back when the traffic stops, so an idle channel costs little
+ * memory. No buffer grows past the codec's maximum frame size plus a small constant.
+ *
+ * @param <T> the type of the messages
+ */
+public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
+  private final Connection connection;
+  private final FrameCodec<T> codec;
+
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private final OutboundBuffer out = new OutboundBuffer(BufferPool.SHARED);
+  private final ConcurrentLinkedQueue<PendingSend<T>> waiting = new ConcurrentLinkedQueue<>();
+  private final List<PendingSend<T>> batch = new ArrayList<>();
+
+  private final ReentrantLock receiveLock = new ReentrantLock();
+  private final FrameDecoder<T> decoder;
+  private final InboundBuffer in;
+  private boolean endOfStream;
+  private boolean ended;
+  private IOException failure;
+  private volatile boolean closed;
+
+  private MessageChannel(Connection connection, FrameCodec<T> codec) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
+    this.in = new InboundBuffer(BufferPool.SHARED, codec.maxFrameSize());
+  }
+
+  /**
+   * A channel that sends and receives {@code codec}'s frames over {@code connection}. The channel
+   * owns the connection from now on: closing one closes the other, and reading or writing the
+   * connection directly would corrupt the stream of frames.
+   */
+  public static <T> MessageChannel<T> open(Connection connection, FrameCodec<T> codec) {
+    return new MessageChannel<>(connection, codec);
+  }
+
+  /** The underlying connection, for its addresses and {@link Connection#shutdownOutput()}. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** The codec of this channel. */
+  public FrameCodec<T> codec() {
+    return codec;
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends one message, blocking until it has been handed to the connection.
+   *
+   * @throws FrameTooLongException if the encoded frame is over the codec's maximum; nothing is
+   *     sent and the channel stays usable
+   * @throws MalformedFrameException if the codec cannot encode the message; nothing is sent
+   * @throws IOException if the connection failed
+   */
+  public void send(T message) throws IOException {
+    Objects.requireNonNull(message, "message");
+    PendingSend<T> own = null;
+    if (!sendLock.tryLock()) {
+      own = new PendingSend<>(message);
+      waiting.add(own);
+      sendLock.lock();
+    }
+    IOException ownFailure = null;
+    try {
+      if (own != null && own.done) {
+        ownFailure = own.failure;
+      } else {
+        if (own == null) {
+          out.beginFrame();
+          try {
+            codec.encode(message, out);
+          } catch (IOException | RuntimeException e) {
+            out.abortFrame();
+            throw e;
+          }
+        }
+        ownFailure = sendBatch(own);
+      }
+    } finally {
+      out.release();
+      sendLock.unlock();
+    }
+    if (ownFailure != null) {
+      throw ownFailure;
+    }
+  }
+
+  /**
+   * Encodes the waiting frames of other threads, writes everything, and reports how it went:
+   * returns the failure of {@code own} (which may be among the waiting), or null.
+   */
+  private IOException sendBatch(PendingSend<T> own) throws IOException {
+    batch.clear();
+    for (PendingSend<T> p; (p = waiting.poll()) != null; ) {
+      out.beginFrame();
+      try {
+        codec.encode(p.message, out);
+        batch.add(p);
+      } catch (IOException e) {
+        out.abortFrame();
+        p.fail(e);
+      } catch (RuntimeException e) {
+        out.abortFrame();
+        p.fail(new IOException("the codec failed to encode the message: " + e, e));
+      }
+      if (out.pending() >= OutboundBuffer.FLUSH_THRESHOLD) {
+        flushBatch();
+      }
+    }
+    try {
+      out.flushTo(connection);
+    } catch (IOException e) {
+      for (PendingSend<T> p : batch) {
+        p.fail(e);
+      }
+      batch.clear();
+      throw e;
+    }
+    for (PendingSend<T> p : batch) {
+      p.done = true;
+    }
+    batch.clear();
+    return own == null ? null : own.failure;
+  }
+
+  private void flushBatch() throws IOException {
+    try {
+      out.flushTo(connection);
+    } catch (IOException e) {
+      for (PendingSend<T> p : batch) {
+        p.fail(e);
+      }
+      batch.clear();
+      for (PendingSend<T> p; (p = waiting.poll()) != null; ) {
+        p.fail(e);
+      }
+      throw e;
+    }
+    for (PendingSend<T> p : batch) {
+      p.done = true;
+    }
+    batch.clear();
+  }
+
+  /**
+   * Sends several messages, in order, coalesced into as few gathering writes as their size allows
+   * (one per 64 KiB or so). If one cannot be encoded, the messages before it have been sent and
+   * it and the ones after it have not.
+   *
+   * @throws FrameTooLongException if a message is over the codec's maximum
+   * @throws MalformedFrameException if the codec cannot encode a message
+   * @throws IOException if the connection failed
+   */
+  public void sendAll(Collection<? extends T> messages) throws IOException {
+    Objects.requireNonNull(messages, "messages");
+    sendLock.lock();
+    try {
+      for (T message : messages) {
+        Objects.requireNonNull(message, "messages contains null");
+        out.beginFrame();
+        try {
+          codec.encode(message, out);
+        } catch (IOException | RuntimeException e) {
+          out.abortFrame();
+          out.flushTo(connection);
+          throw e;
+        }
+        if (out.pending() >= OutboundBuffer.FLUSH_THRESHOLD) {
+          out.flushTo(connection);
+        }
+      }
+      out.flushTo(connection);
+    } finally {
+      out.release();
+      sendLock.unlock();
+    }
+  }
+
+  // ---- receiving ----
+
+  /**
+   * Blocks for the next message, up to the connection's read timeout. Returns {@code null} once
+   * the peer has ended its stream cleanly between frames.
+   *
+   * @throws TruncatedFrameException if the stream ended inside a frame
+   * @throws FrameTooLongException if a frame is over the codec's maximum
+   * @throws MalformedFrameException if the received bytes break the codec's format
+   * @throws ConnectionTimeoutException if the read timeout fired; the channel stays usable
+   * @throws IOException if the connection failed
+   */
+  public T receive() throws IOException {
+    return receive((Duration) null);
+  }
+
+  /**
+   * Like {@link #receive()}, but waits at most {@code timeout} for the message. A timeout leaves
+   * the channel usable: the part of a frame received so far is kept for the next call.
+   *
+   * @param timeout how long to wait in all; must be positive
+   * @throws ConnectionTimeoutException of kind {@code READ} if no whole message arrived in time
+   */
+  public T receive(Duration timeout) throws IOException {
+    long deadline = 0;
+    if (timeout != null) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      deadline = System.nanoTime() + timeout.toNanos();
+    }
+    receiveLock.lock();
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      while (true) {
+        if (ended) {
+          return null;
+        }
+        T frame = decodeNext();
+        if (frame != null) {
+          return frame;
+        }
+        if (endOfStream) {
+          ended = true;
+          in.release();
+          return null;
+        }
+        Duration wait = null;
+        if (timeout != null) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw receiveTimeout(timeout, null);
+          }
+          wait = Duration.ofNanos(left);
+        }
+        int n;
+        try {
+          n = in.readFrom(connection, wait);
+        } catch (FrameTooLongException e) {
+          throw fail(e);
+        } catch (ConnectionTimeoutException e) {
+          if (timeout != null && e.kind() == ConnectionTimeoutException.Kind.READ) {
+            throw receiveTimeout(timeout, e);
+          }
+          throw e;
+        }
+        if (n < 0) {
+          endOfStream = true;
+        }
+      }
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  private static ConnectionTimeoutException receiveTimeout(Duration timeout, Throwable cause) {
+    ConnectionTimeoutException e =
+        new ConnectionTimeoutException(
+            ConnectionTimeoutException.Kind.READ,
+            timeout,
+            "no whole message arrived within the timeout passed to receive");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  private T decodeNext() throws IOException {
+    try {
+      return endOfStream ? decoder.decodeAtEnd(in.data()) : decoder.decode(in.data());
+    } catch (FrameTooLongException e) {
+      if (e.discarded()) {
+        throw e;
+      }
+      throw fail(e);
+    } catch (FrameException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Records a terminal decoding error and closes the connection. */
+  private IOException fail(FrameException e) {
+    failure = e;
+    in.release();
+    try {
+      connection.close();
+    } catch (IOException closeFailure) {
+      e.addSuppressed(closeFailure);
+    }
+    return e;
+  }
+
+  /**
+   * Iterates over the received messages until the peer ends the stream cleanly. An {@link
+   * IOException} while receiving is thrown as an {@link UncheckedIOException}.
+   */
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private T next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null) {
+          try {
+            next = receive();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("the peer ended the stream");
+        }
+        T result = next;
+        next = null;
+        return result;
+      }
+    };
+  }
+
+  /**
+   * The received messages as a sequential stream that ends when the peer ends its stream cleanly.
+   * Closing the stream does not close the channel. An {@link IOException} while receiving is
+   * thrown as an {@link UncheckedIOException}.
+   */
+  public Stream<T> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  // ---- closing ----
+
+  /** Whether {@link #close()} has not been called and the connection is open. */
+  public boolean isOpen() {
+    return !closed && connection.isOpen();
+  }
+
+  /**
+   * Closes the channel and its connection gracefully: waits for sends in progress, then closes
+   * the connection, which delivers everything sent before the peer reads end of stream. A thread
+   * blocked in {@link #receive()} is released with an exception. Idempotent.
+   */
+  @Override
+  public void close() throws IOException {
+    sendLock.lock();
+    try {
+      closed = true;
+      connection.close();
+    } finally {
+      sendLock.unlock();
+      if (receiveLock.tryLock()) {
+        try {
+          in.release();
+        } finally {
+          receiveLock.unlock();
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MessageChannel{" + codec + " over " + connection + "}";
+  }
+
+  /** A message another thread is sending, waiting for the thread that holds the send lock. */
+  private static final class PendingSend<T> {
+    final T message;
+    volatile boolean done;
+    volatile IOException failure;
+
+    PendingSend(T message) {
+      this.message = message;
+    }
+
+    void fail(IOException e) {
+      failure = e;
+      done = true;
+    }
+  }
+}

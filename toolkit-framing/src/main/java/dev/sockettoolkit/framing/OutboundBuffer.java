@@ -1,0 +1,182 @@
+package dev.sockettoolkit.framing;
+
+import dev.sockettoolkit.core.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The {@link FrameSink} of a {@link MessageChannel}: encoded frames collect here until one
+ * gathering write sends them all. Small writes are copied into a pooled 64 KiB staging buffer
+ * (nothing is allocated per frame); a payload of {@value #COPY_THRESHOLD} bytes or more becomes a
+ * segment of its own, sent without a copy. Used under the channel's send lock only.
+ */
+final class OutboundBuffer implements FrameSink {
+  /** Flush once this many bytes are pending, between frames. */
+  static final int FLUSH_THRESHOLD = BufferPool.BUFFER_SIZE;
+  /** Payloads at least this large are sent by reference. */
+  static final int COPY_THRESHOLD = 4 * 1024;
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final BufferPool pool;
+  private final ByteBuffer[] one = new ByteBuffer[1];
+  private ByteBuffer pooled;
+  /** Where bytes are copied, in write mode; the pooled buffer unless a frame outgrew it. */
+  private ByteBuffer staging;
+  /** First staged byte not yet part of a segment. */
+  private int regionStart;
+  private ByteBuffer[] segments = filled(8);
+  private int count;
+  private long pending;
+
+  private ByteBuffer markStaging;
+  private int markPosition;
+  private int markRegionStart;
+  private int markCount;
+  private long markPending;
+
+  OutboundBuffer(BufferPool pool) {
+    this.pool = pool;
+  }
+
+  private static ByteBuffer[] filled(int n) {
+    ByteBuffer[] a = new ByteBuffer[n];
+    Arrays.fill(a, EMPTY);
+    return a;
+  }
+
+  /** Bytes encoded and not yet written. */
+  long pending() {
+    return pending;
+  }
+
+  /** Marks the start of a frame, so that {@link #abortFrame()} can drop it. */
+  void beginFrame() {
+    if (staging == null) {
+      pooled = pool.take();
+      staging = pooled;
+      regionStart = 0;
+    }
+    markStaging = staging;
+    markPosition = staging.position();
+    markRegionStart = regionStart;
+    markCount = count;
+    markPending = pending;
+  }
+
+  /** Drops everything put since {@link #beginFrame()}. */
+  void abortFrame() {
+    for (int i = markCount; i < count; i++) {
+      segments[i] = EMPTY;
+    }
+    count = markCount;
+    staging = markStaging;
+    staging.position(markPosition);
+    regionStart = markRegionStart;
+    pending = markPending;
+  }
+
+  @Override
+  public void put(byte b) {
+    if (!staging.hasRemaining()) {
+      ensure(1);
+    }
+    staging.put(b);
+    pending++;
+  }
+
+  @Override
+  public void put(byte[] src, int offset, int length) {
+    ensure(length);
+    staging.put(src, offset, length);
+    pending += length;
+  }
+
+  @Override
+  public void put(ByteBuffer src) {
+    int n = src.remaining();
+    if (n >= COPY_THRESHOLD) {
+      sealRegion();
+      add(src.duplicate());
+    } else {
+      ensure(n);
+      int at = staging.position();
+      staging.put(at, src, src.position(), n);
+      staging.position(at + n);
+    }
+    pending += n;
+  }
+
+  private void ensure(int n) {
+    if (staging.remaining() < n) {
+      sealRegion();
+      staging = ByteBuffer.allocate(Math.max(FLUSH_THRESHOLD, n));
+      regionStart = 0;
+    }
+  }
+
+  /** Turns the staged bytes not yet in a segment into one. */
+  private void sealRegion() {
+    if (staging.position() > regionStart) {
+      ByteBuffer region = staging.duplicate();
+      region.limit(staging.position()).position(regionStart);
+      add(region);
+      regionStart = staging.position();
+    }
+  }
+
+  private void add(ByteBuffer segment) {
+    if (count == segments.length) {
+      ByteBuffer[] grown = filled(segments.length * 2);
+      System.arraycopy(segments, 0, grown, 0, count);
+      segments = grown;
+    }
+    segments[count++] = segment;
+  }
+
+  /** Writes everything pending in one gathering write, then empties the buffer. */
+  void flushTo(Connection connection) throws IOException {
+    if (pending == 0) {
+      return;
+    }
+    try {
+      if (count == 0) {
+        int end = staging.position();
+        staging.limit(end).position(regionStart);
+        one[0] = staging;
+        connection.write(one);
+      } else {
+        sealRegion();
+        connection.write(segments);
+      }
+    } finally {
+      one[0] = null;
+      reset();
+    }
+  }
+
+  private void reset() {
+    for (int i = 0; i < count; i++) {
+      segments[i] = EMPTY;
+    }
+    count = 0;
+    pending = 0;
+    if (pooled != null) {
+      pooled.clear();
+    }
+    staging = pooled;
+    regionStart = 0;
+  }
+
+  /** Empties the buffer and gives the staging buffer back to the pool. */
+  void release() {
+    reset();
+    if (pooled != null) {
+      pool.give(pooled);
+    }
+    pooled = null;
+    staging = null;
+    markStaging = null;
+  }
+}
