@@ -1,0 +1,155 @@
+package dev.sockettoolkit.tls;
+
+import java.io.IOException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A TLS handshake failed. {@link #reason()} classifies the failure so a program can react; the
+ * message names the peer, the reason and what to check.
+ *
+ * <pre>{@code
+ * try {
+ *   tls.handshake();
+ * } catch (TlsHandshakeException e) {
+ *   if (e.reason() == TlsHandshakeException.Reason.HOSTNAME_MISMATCH) {
+ *     // connected to the wrong host, or its certificate lacks this name
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The connection is closed after a handshake failure. A handshake that takes too long fails
+ * with a {@link dev.sockettoolkit.core.ConnectionTimeoutException} of kind {@code HANDSHAKE}
+ * instead.
+ */
+public class TlsHandshakeException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** What went wrong. */
+  public enum Reason {
+    /** The peer's certificate does not chain to a trusted authority. */
+    UNKNOWN_CA("the peer's certificate is not signed by a trusted authority; check the trust material"),
+    /** The peer's certificate does not name the host that was asked for. */
+    HOSTNAME_MISMATCH("the certificate does not name the requested host; check the server name"),
+    /** The peer's certificate has expired. */
+    CERTIFICATE_EXPIRED("the peer's certificate has expired; renew it"),
+    /** The peer's certificate is not valid yet. */
+    CERTIFICATE_NOT_YET_VALID("the peer's certificate is not valid yet; check both clocks"),
+    /** The peer's public key matches none of the configured pins. */
+    PIN_MISMATCH("the peer's public key matches no configured pin"),
+    /** The peer rejected this side's certificate (or its lack of one). */
+    PEER_REJECTED_CERTIFICATE("the peer rejected this side's certificate; check it is issued by a CA the peer trusts"),
+    /** The server required a client certificate and got none. */
+    CLIENT_CERTIFICATE_REQUIRED("a client certificate is required; configure keyMaterial(...) on the client"),
+    /** No protocol version both sides accept (TLS 1.3 and 1.2 by default). */
+    PROTOCOL_VERSION("no TLS version both sides accept; this side allows only TLS 1.3 and 1.2 by default"),
+    /** No cipher suite, group or signature scheme both sides accept. */
+    NO_COMMON_PARAMETERS("no cipher suite or key type both sides accept"),
+    /** ALPN was offered and no application protocol is common to both sides. */
+    NO_APPLICATION_PROTOCOL("no application protocol (ALPN) both sides accept"),
+    /** The peer does not speak TLS: plaintext or garbage arrived where a TLS record was expected. */
+    NOT_TLS("the peer does not speak TLS (plaintext on a TLS port, or the wrong port)"),
+    /** The peer closed the connection before the handshake finished. */
+    PEER_CLOSED("the peer closed the connection during the handshake; see its logs for why"),
+    /** The peer asked for a TLS 1.2 renegotiation, which this side refuses. */
+    RENEGOTIATION_REFUSED("renegotiation is refused (it has been a source of attacks)"),
+    /** The handshake exceeded a size limit of this side. */
+    LIMIT_EXCEEDED("the handshake exceeded a size limit"),
+    /** Any other failure; the cause has the details. */
+    OTHER("see the cause for details");
+
+    private final String hint;
+
+    Reason(String hint) {
+      this.hint = hint;
+    }
+
+    /** A sentence about what this reason means and what to check. */
+    public String hint() {
+      return hint;
+    }
+  }
+
+  private final Reason reason;
+
+  /** Creates the exception; {@code detail} describes this failure and may be null. */
+  public TlsHandshakeException(Reason reason, String detail, Throwable cause) {
+    super(message(reason, detail), cause);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  private static String message(Reason reason, String detail) {
+    String label = reason.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return "TLS handshake failed (" + label + "): "
+        + (detail == null || detail.isEmpty() ? "" : detail + "; ") + reason.hint;
+  }
+
+  /** What went wrong. */
+  public Reason reason() {
+    return reason;
+  }
+
+  /** Classifies a JSSE failure by its cause chain and alert text. */
+  static Reason classify(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PinMismatchException) {
+        return Reason.PIN_MISMATCH;
+      }
+      if (t instanceof CertificateExpiredException) {
+        return Reason.CERTIFICATE_EXPIRED;
+      }
+      if (t instanceof CertificateNotYetValidException) {
+        return Reason.CERTIFICATE_NOT_YET_VALID;
+      }
+      if (t instanceof CertPathValidatorException) {
+        CertPathValidatorException.Reason r = ((CertPathValidatorException) t).getReason();
+        if (r == CertPathValidatorException.BasicReason.EXPIRED) {
+          return Reason.CERTIFICATE_EXPIRED;
+        }
+        if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+          return Reason.CERTIFICATE_NOT_YET_VALID;
+        }
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("No subject alternative") || m.contains("No name matching")) {
+        return Reason.HOSTNAME_MISMATCH;
+      }
+      if (m.contains("unable to find valid certification path")
+          || m.contains("No trusted certificate found")
+          || m.contains("signature check failed")) {
+        return Reason.UNKNOWN_CA;
+      }
+      if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
+        return Reason.CLIENT_CERTIFICATE_REQUIRED;
+      }
+      if (m.contains("Received fatal alert: bad_certificate")
+          || m.contains("Received fatal alert: unknown_ca")
+          || m.contains("Received fatal alert: certificate_unknown")
+          || m.contains("Received fatal alert: certificate_expired")
+          || m.contains("Received fatal alert: unsupported_certificate")
+          || m.contains("Received fatal alert: decrypt_error")) {
+        return Reason.PEER_REJECTED_CERTIFICATE;
+      }
+      if (m.contains("protocol_version") || m.contains("No appropriate protocol")
+          || m.contains("Unsupported protocol") || m.contains("not supported or enabled")
+          || m.contains("Client requested protocol")) {
+        return Reason.PROTOCOL_VERSION;
+      }
+      if (m.contains("no_application_protocol") || m.contains("No matching application layer protocol")
+          || m.contains("application protocol")) {
+        return Reason.NO_APPLICATION_PROTOCOL;
+      }
+      if (m.contains("no cipher suites in common") || m.contains("No available authentication scheme")
+          || m.contains("insufficient_security") || m.contains("Received fatal alert: handshake_failure")
+          || m.contains("No supported signature") || m.contains("No negotiable")) {
+        return Reason.NO_COMMON_PARAMETERS;
+      }
+    }
+    return Reason.OTHER;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.sockettoolkit.tls;
+
+import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * Checks TLS record headers before the engine sees them, so garbage, plaintext and oversized
+ * records fail fast with a clear message, and so no buffer grows with what a peer claims.
+ */
+final class TlsRecords {
+  static final int HEADER_LENGTH = 5;
+  /** The largest TLSCiphertext fragment any version allows (RFC 5246: 2^14 + 2048). */
+  static final int MAX_FRAGMENT_LENGTH = 16384 + 2048;
+  static final int MAX_RECORD_LENGTH = HEADER_LENGTH + MAX_FRAGMENT_LENGTH;
+  static final int CHANGE_CIPHER_SPEC = 20;
+  static final int ALERT = 21;
+  static final int HANDSHAKE = 22;
+  static final int APPLICATION_DATA = 23;
+  /** Bytes of a non-TLS prefix shown in an error message: enough to recognise HTTP, no more. */
+  private static final int DIAGNOSTIC_BYTES = 32;
+
+  private TlsRecords() {}
+
+  /**
+   * The length of the complete record at {@code buffer}'s position (header included), or -1 if
+   * more bytes are needed. Throws if the header cannot start a valid TLS record.
+   *
+   * @param first whether this is the first record from the peer, which must be a handshake (or
+   *     for a client, possibly an alert)
+   */
+  static int completeRecordLength(ByteBuffer buffer, boolean first, boolean client, String peer)
+      throws TlsHandshakeException {
+    int available = buffer.remaining();
+    if (available == 0) {
+      return -1;
+    }
+    int p = buffer.position();
+    int type = buffer.get(p) & 0xff;
+    if (first && type != HANDSHAKE && !(client && type == ALERT)) {
+      throw notTls(buffer, peer, client);
+    }
+    if (type < CHANGE_CIPHER_SPEC || type > 24) {
+      throw notTls(buffer, peer, client);
+    }
+    if (available < HEADER_LENGTH) {
+      if (available >= 2 && (buffer.get(p + 1) & 0xff) != 3) {
+        throw notTls(buffer, peer, client);
+      }
+      return -1;
+    }
+    int major = buffer.get(p + 1) & 0xff;
+    int minor = buffer.get(p + 2) & 0xff;
+    if (major != 3 || minor > 4) {
+      throw notTls(buffer, peer, client);
+    }
+    int length = ((buffer.get(p + 3) & 0xff) << 8) | (buffer.get(p + 4) & 0xff);
+    if (length > MAX_FRAGMENT_LENGTH) {
+      throw new TlsHandshakeException(
+          first ? Reason.NOT_TLS : Reason.LIMIT_EXCEEDED,
+          "a TLS record of " + length + " bytes from " + peer + " exceeds the protocol limit of "
+              + MAX_FRAGMENT_LENGTH,
+          null);
+    }
+    return available >= HEADER_LENGTH + length ? HEADER_LENGTH + length : -1;
+  }
+
+  private static TlsHandshakeException notTls(ByteBuffer buffer, String peer, boolean client) {
+    String who = client ? "the server " + peer : "the client " + peer;
+    String guess = guess(buffer);
+    return new TlsHandshakeException(
+        Reason.NOT_TLS,
+        who + " sent bytes that are not a TLS record: " + describe(buffer) + guess,
+        null);
+  }
+
+  private static String guess(ByteBuffer buffer) {
+    String start = ascii(buffer, 8).toUpperCase(Locale.ROOT);
+    if (start.startsWith("GET ") || start.startsWith("POST ") || start.startsWith("HTTP/")
+        || start.startsWith("PUT ") || start.startsWith("HEAD ")) {
+      return " (plaintext HTTP on a TLS port?)";
+    }
+    if ((buffer.get(buffer.position()) & 0x80) != 0) {
+      return " (an SSLv2 hello? only TLS 1.2 and 1.3 are accepted)";
+    }
+    return " (plaintext, or a different protocol on this port)";
+  }
+
+  /** The first bytes as hex and printable text, capped at {@value #DIAGNOSTIC_BYTES} bytes. */
+  static String describe(ByteBuffer buffer) {
+    int n = Math.min(DIAGNOSTIC_BYTES, buffer.remaining());
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      hex.append(String.format(Locale.ROOT, "%02x", buffer.get(buffer.position() + i) & 0xff));
+      if (i + 1 < n) {
+        hex.append(' ');
+      }
+    }
+    return "first " + n + " byte(s) " + hex + " \"" + ascii(buffer, n) + "\""
+        + (buffer.remaining() > n ? " ..." : "");
+  }
+
+  private static String ascii(ByteBuffer buffer, int max) {
+    int n = Math.min(max, buffer.remaining());
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      int b = buffer.get(buffer.position() + i) & 0xff;
+      text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+    }
+    return text.toString();
+  }
+}
