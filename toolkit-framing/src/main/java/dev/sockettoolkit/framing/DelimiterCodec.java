@@ -170,10 +170,15 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer> {
+  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting {
     private final DelimiterScanner scanner =
         new DelimiterScanner(delimiters, null, maxFrameSize, tooLong == TooLongPolicy.DISCARD);
     private FrameException failure;
+
+    @Override
+    public long bytesExamined() {
+      return scanner.examined;
+    }
 
     @Override
     public ByteBuffer decode(ByteBuffer in) throws IOException {

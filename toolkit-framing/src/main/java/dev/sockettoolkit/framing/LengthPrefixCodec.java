@@ -132,7 +132,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer> {
+  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting {
     private FrameException failure;
     /** Bytes of the current header examined so far (fixed header, then varint bytes). */
     private int headerScanned;
@@ -143,6 +143,12 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     private boolean discarding;
     /** Stream offset of the buffer's position, for error messages. */
     private long offset;
+    private long examined;
+
+    @Override
+    public long bytesExamined() {
+      return examined;
+    }
 
     @Override
     public ByteBuffer decode(ByteBuffer in) throws IOException {
@@ -192,6 +198,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         if (headerScanned >= available) {
           return false;
         }
+        examined++;
         if (in.get(p + headerScanned) != fixedHeader[headerScanned]) {
           throw new MalformedFrameException(
               "fixed header byte " + headerScanned + " is "
@@ -208,6 +215,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
           }
           int i = headerScanned - fixedHeader.length;
           int b = in.get(p + headerScanned) & 0xFF;
+          examined++;
           headerScanned++;
           if (i == 9 && b > 0) {
             throw new MalformedFrameException(
@@ -233,6 +241,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
           return false;
         }
         field = 0;
+        examined += width;
         int base = p + fixedHeader.length;
         if (order == ByteOrder.BIG_ENDIAN) {
           for (int i = 0; i < width; i++) {

@@ -25,14 +25,32 @@ final class MappedCodec<T, U> implements FrameCodec<U> {
   public FrameDecoder<U> newDecoder() {
     FrameDecoder<T> decoder = inner.newDecoder();
     return new FrameDecoder<>() {
+      private IOException failure;
+
       @Override
       public U decode(ByteBuffer in) throws IOException {
+        if (failure != null) {
+          throw failure;
+        }
         return convert(decoder.decode(in));
       }
 
       @Override
       public U decodeAtEnd(ByteBuffer in) throws IOException {
+        if (failure != null) {
+          throw failure;
+        }
         return convert(decoder.decodeAtEnd(in));
+      }
+
+      /** A frame the function cannot convert is a terminal error, like any decoding error. */
+      private U convert(T frame) throws IOException {
+        try {
+          return MappedCodec.this.convert(frame);
+        } catch (IOException e) {
+          failure = e;
+          throw e;
+        }
       }
     };
   }
