@@ -1,7 +1,10 @@
-/** The {@code toolkit} command. */
+/** The {@code toolkit} command: serve, connect, cert, bench and demo. */
 module dev.sockettoolkit.cli {
   requires dev.sockettoolkit.core;
   requires dev.sockettoolkit.framing;
   requires dev.sockettoolkit.tls;
   requires info.picocli;
+
+  opens dev.sockettoolkit.cli to
+      info.picocli;
 }

@@ -1,0 +1,170 @@
+package dev.sockettoolkit.cli;
+
+import com.google.common.net.HostAndPort;
+import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionListener;
+import dev.sockettoolkit.core.ConnectionOptions;
+import dev.sockettoolkit.core.Server;
+import dev.sockettoolkit.framing.FrameCodec;
+import dev.sockettoolkit.framing.MessageChannel;
+import dev.sockettoolkit.tls.ClientAuth;
+import dev.sockettoolkit.tls.TlsConfig;
+import dev.sockettoolkit.tls.TlsConnection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code toolkit serve}: an echo server, plain or TLS, with any framing. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Echo every received frame back on the same connection.",
+      "Prints 'listening on HOST:PORT' when ready; stops on Ctrl-C (SIGINT or SIGTERM), letting"
+          + " open connections finish for up to 10 s."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "P", defaultValue = "0", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
+  Duration handshakeTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Connections served at once; more are refused (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--client-auth", paramLabel = "MODE", description = "TLS client certificates: none, optional or required (default: required with --ca, else none).")
+  ClientAuth clientAuth;
+
+  @Option(names = "--self-signed", description = "With --tls: make a certificate for localhost, 127.0.0.1 and ::1 and print its SHA-256 fingerprint.")
+  boolean selfSigned;
+
+  @Option(names = "--verbose", description = "Print stack traces on failure.")
+  boolean verbose;
+
+  @Mixin FramingOptions framing;
+
+  @Mixin TlsOptions tlsOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port must be 0 to 65535, got " + port);
+    }
+    CertCommand.requirePositive(maxConnections, "--max-connections");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FrameCodec<ByteBuffer> codec = framing.codec(true);
+    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, handshakeTimeout, out);
+    Echo echo = new Echo(codec, tls, err, verbose);
+    Server server =
+        Server.builder()
+            .bind(host, port)
+            .options(ConnectionOptions.serverDefaults().toBuilder().idleTimeout(idleTimeout).build())
+            .maxConnections(maxConnections)
+            .handler(echo::serve)
+            .listener(echo)
+            .start();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> server.stopAsync().awaitTerminated(), "toolkit-serve-stop"));
+    out.println("listening on " + HostAndPort.fromParts(host, server.port()));
+    out.flush();
+    server.awaitTerminated();
+    return 0;
+  }
+
+  static String peer(SocketAddress address) {
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      return HostAndPort.fromParts(inet.getAddress().getHostAddress(), inet.getPort()).toString();
+    }
+    return String.valueOf(address);
+  }
+
+  /** Echoes frames on each connection; reports each failure as one line naming the peer. */
+  static final class Echo implements ConnectionListener {
+    private final FrameCodec<ByteBuffer> codec;
+    private final TlsConfig tls;
+    private final PrintWriter err;
+    private final boolean verbose;
+
+    Echo(FrameCodec<ByteBuffer> codec, TlsConfig tls, PrintWriter err, boolean verbose) {
+      this.codec = codec;
+      this.tls = tls;
+      this.err = err;
+      this.verbose = verbose;
+    }
+
+    void serve(Connection plain) {
+      String peer = peer(plain.remoteAddress());
+      Connection connection = plain;
+      try {
+        if (tls != null) {
+          TlsConnection secure = TlsConnection.server(plain, tls);
+          connection = secure;
+          secure.handshake();
+        }
+        if (codec == null) {
+          echoBytes(connection);
+        } else {
+          echoFrames(connection);
+        }
+        connection.close();
+      } catch (IOException | RuntimeException e) {
+        report(peer, e);
+        connection.abort();
+      }
+    }
+
+    private void echoBytes(Connection connection) throws IOException {
+      ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+      while (connection.read(buffer) >= 0) {
+        buffer.flip();
+        connection.write(buffer);
+        buffer.clear();
+      }
+      connection.shutdownOutput();
+    }
+
+    private void echoFrames(Connection connection) throws IOException {
+      MessageChannel<ByteBuffer> channel = MessageChannel.open(connection, codec);
+      ByteBuffer frame;
+      while ((frame = channel.receive()) != null) {
+        channel.send(frame);
+      }
+      channel.close();
+    }
+
+    private void report(String peer, Throwable e) {
+      synchronized (err) {
+        if (verbose) {
+          e.printStackTrace(err);
+        }
+        err.println("serve: " + peer + ": " + Errors.describe(e));
+        err.flush();
+      }
+    }
+
+    @Override
+    public void rejected(SocketAddress remote, String reason) {
+      report(peer(remote), new IOException("refused: " + reason));
+    }
+  }
+}

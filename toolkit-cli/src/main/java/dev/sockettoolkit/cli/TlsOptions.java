@@ -1,0 +1,141 @@
+package dev.sockettoolkit.cli;
+
+import com.google.common.base.Splitter;
+import dev.sockettoolkit.tls.CertificateAuthority;
+import dev.sockettoolkit.tls.ClientAuth;
+import dev.sockettoolkit.tls.IssuedCertificate;
+import dev.sockettoolkit.tls.KeyMaterial;
+import dev.sockettoolkit.tls.TlsConfig;
+import dev.sockettoolkit.tls.TrustMaterial;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The TLS options shared by serve and connect; each side checks the ones that apply to it. */
+final class TlsOptions {
+  @Option(names = "--tls", description = "Use TLS (1.3 or 1.2, AEAD cipher suites only).")
+  boolean tls;
+
+  @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain: the server's, or the client's for mutual TLS.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "Private key for --cert (PKCS#8, encrypted PKCS#8 with --key-password, PKCS#1, SEC1, Ed25519).")
+  Path key;
+
+  @Option(names = "--key-password", paramLabel = "PASSWORD", interactive = false, description = "Password of an encrypted --key.")
+  char[] keyPassword;
+
+  @Option(names = "--ca", paramLabel = "PEM", description = "Trusted CA certificates: on connect, for the server; on serve, for client certificates.")
+  Path ca;
+
+  @Option(names = "--alpn", paramLabel = "LIST", description = "Application protocols to offer or accept, comma-separated, e.g. h2,http/1.1.")
+  String alpn;
+
+  boolean enabled() {
+    return tls || cert != null || key != null || ca != null || alpn != null;
+  }
+
+  void requireTlsFor(String option, boolean given) {
+    if (given && !tls) {
+      throw new UsageException(option + " needs --tls");
+    }
+  }
+
+  private void checkCommon() {
+    requireTlsFor("--cert", cert != null);
+    requireTlsFor("--key", key != null);
+    requireTlsFor("--ca", ca != null);
+    requireTlsFor("--alpn", alpn != null);
+    if ((cert == null) != (key == null)) {
+      throw new UsageException("--cert and --key go together");
+    }
+  }
+
+  private List<String> alpnList() {
+    return alpn == null ? List.of() : Splitter.on(',').trimResults().omitEmptyStrings().splitToList(alpn);
+  }
+
+  /**
+   * The server configuration, or null without {@code --tls}. With {@code --self-signed}, makes a
+   * certificate for localhost, 127.0.0.1 and ::1 and prints its SHA-256 fingerprint to {@code out}.
+   */
+  TlsConfig serverConfig(
+      boolean selfSigned, ClientAuth clientAuth, Duration handshakeTimeout, PrintWriter out)
+      throws IOException {
+    checkCommon();
+    requireTlsFor("--self-signed", selfSigned);
+    if (!tls) {
+      return null;
+    }
+    KeyMaterial keyMaterial;
+    if (selfSigned) {
+      if (cert != null) {
+        throw new UsageException("choose --self-signed or --cert/--key, not both");
+      }
+      IssuedCertificate issued = selfSigned();
+      keyMaterial = issued.keyMaterial();
+      out.println("self-signed certificate for localhost, 127.0.0.1, ::1: sha256 fingerprint " + issued.sha256Fingerprint());
+    } else if (cert != null) {
+      keyMaterial = keyPassword == null ? KeyMaterial.fromPem(cert, key) : KeyMaterial.fromPem(cert, key, keyPassword);
+    } else {
+      throw new UsageException("a TLS server needs --cert and --key, or --self-signed");
+    }
+    TlsConfig.ServerBuilder builder = TlsConfig.server(keyMaterial).handshakeTimeout(handshakeTimeout);
+    ClientAuth auth = clientAuth != null ? clientAuth : (ca != null ? ClientAuth.REQUIRED : ClientAuth.NONE);
+    if (auth != ClientAuth.NONE) {
+      if (ca == null) {
+        throw new UsageException("--client-auth " + auth.name().toLowerCase(java.util.Locale.ROOT) + " needs --ca, the CA that issues client certificates");
+      }
+    }
+    if (ca != null) {
+      builder.trust(TrustMaterial.fromPem(ca));
+    }
+    builder.clientAuth(auth);
+    if (alpn != null) {
+      builder.alpn(alpnList().toArray(String[]::new));
+    }
+    return builder.build();
+  }
+
+  /** The client configuration, or null without {@code --tls}. */
+  TlsConfig clientConfig(boolean insecure, Duration handshakeTimeout, PrintWriter err) throws IOException {
+    checkCommon();
+    requireTlsFor("--insecure", insecure);
+    if (!tls) {
+      return null;
+    }
+    TlsConfig.ClientBuilder builder = TlsConfig.client().handshakeTimeout(handshakeTimeout);
+    if (insecure) {
+      if (ca != null) {
+        throw new UsageException("choose --insecure or --ca, not both");
+      }
+      err.println("warning: --insecure: the server's certificate and name are NOT verified; anyone on the path can read and change this traffic");
+      err.flush();
+      builder.trust(TrustMaterial.insecureTrustAll()).hostnameVerification(false);
+    } else if (ca != null) {
+      builder.trust(TrustMaterial.fromPem(ca));
+    } else {
+      builder.trust(TrustMaterial.system());
+    }
+    if (cert != null) {
+      builder.keyMaterial(keyPassword == null ? KeyMaterial.fromPem(cert, key) : KeyMaterial.fromPem(cert, key, keyPassword));
+    }
+    if (alpn != null) {
+      builder.alpn(alpnList().toArray(String[]::new));
+    }
+    return builder.build();
+  }
+
+  /** A throwaway CA and a server certificate it issued for the local machine's names. */
+  static IssuedCertificate selfSigned() {
+    return CertificateAuthority.create("toolkit serve --self-signed")
+        .issue()
+        .dns("localhost")
+        .ip("127.0.0.1", "::1")
+        .server()
+        .issue();
+  }
+}
