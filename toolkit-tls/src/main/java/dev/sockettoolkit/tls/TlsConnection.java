@@ -221,9 +221,17 @@ public final class TlsConnection implements Connection {
     return "TlsConnection{" + io + "}";
   }
 
-  /** Thrown internally when a peer's data cannot be decrypted after the handshake. */
+  /**
+   * The exception for a TLS failure after the handshake. A fatal alert that judges the handshake
+   * (under TLS 1.3 a server rejects a client certificate only after the client finished) becomes
+   * a {@link TlsHandshakeException}; anything else, such as a record that fails to decrypt, an
+   * {@code IOException} naming the peer.
+   */
   static IOException recordFailure(SSLException e, String peer) {
-    IOException failure = new IOException("TLS error on the connection with " + peer + ": " + e.getMessage(), e);
-    return failure;
+    TlsHandshakeException.Reason reason = TlsHandshakeException.classify(e);
+    if (reason != TlsHandshakeException.Reason.OTHER) {
+      return new TlsHandshakeException(reason, "with " + peer + ": " + e.getMessage(), e);
+    }
+    return new IOException("TLS error on the connection with " + peer + ": " + e.getMessage(), e);
   }
 }

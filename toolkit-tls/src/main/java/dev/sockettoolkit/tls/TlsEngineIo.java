@@ -103,7 +103,13 @@ final class TlsEngineIo {
           throw new ConnectionClosedException("cannot handshake with " + peer() + ": the connection is closed");
         }
         try {
-          runHandshake();
+          try {
+            runHandshake();
+          } catch (IOException e) {
+            throw e instanceof TlsHandshakeException || e instanceof ConnectionTimeoutException
+                ? e
+                : explain(e);
+          }
           session = TlsSession.of(engine);
           refuseHandshakeRecords = !"TLSv1.3".equals(session.protocol());
           handshakeDone = true;
@@ -266,6 +272,44 @@ final class TlsEngineIo {
     } catch (IOException | RuntimeException ignored) {
       // The peer may be gone already; the failure being reported matters more.
     }
+  }
+
+  /** How long a failed write waits for the alert that may explain it. */
+  private static final Duration ALERT_WAIT = Duration.ofMillis(500);
+
+  /**
+   * A write failed because the peer closed or reset the connection: often it did so after
+   * sending an alert (it rejected our certificate, say). If no other thread is reading, read
+   * what is left for a short while; an alert found there becomes the reported failure.
+   */
+  private IOException explain(IOException failure) {
+    if (!readLock.tryLock()) {
+      return failure;
+    }
+    try {
+      long deadline = System.nanoTime() + ALERT_WAIT.toNanos();
+      for (int i = 0; i < 16; i++) {
+        if (recordLength() < 0) {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
+            return failure;
+          }
+          continue;
+        }
+        unwrapIntoAppIn();
+      }
+    } catch (SSLException e) {
+      TlsHandshakeException explained =
+          new TlsHandshakeException(
+              TlsHandshakeException.classify(e), "with " + peer() + ": " + e.getMessage(), e);
+      explained.addSuppressed(failure);
+      return explained;
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    } finally {
+      readLock.unlock();
+    }
+    return failure;
   }
 
   // ---- reading ----
@@ -474,6 +518,10 @@ final class TlsEngineIo {
     } catch (SSLException e) {
       abort();
       throw TlsConnection.recordFailure(e, peer());
+    } catch (ConnectionClosedException | ConnectionTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      throw explain(e);
     } finally {
       writeLock.unlock();
       wrapIfPending();

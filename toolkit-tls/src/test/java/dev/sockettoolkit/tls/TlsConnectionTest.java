@@ -6,32 +6,210 @@ import static dev.sockettoolkit.tls.TlsPeers.await;
 import static dev.sockettoolkit.tls.TlsPeers.readExactly;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionClosedException;
+import dev.sockettoolkit.core.ConnectionTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TlsConnectionTest {
 
   @ParameterizedTest
   @EnumSource(Transports.class)
   void handshakesAndExchangesData(Transports transport) throws Exception {
-    try (Transports.Pair pair = transport.open()) {
-      TlsConnection client = TlsConnection.client(pair.client, TestPki.client().build(), "localhost");
-      TlsConnection server = TlsConnection.server(pair.server, TestPki.server().build());
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, TestPki.client().build(), "localhost", TestPki.server().build())) {
       CompletableFuture<byte[]> served =
           async(
               () -> {
-                byte[] request = readExactly(server, 5);
-                server.write(ascii("world"));
+                byte[] request = readExactly(tls.server, 5);
+                tls.server.write(ascii("world"));
                 return request;
               });
-      client.write(ascii("hello"));
-      assertArrayEquals("world".getBytes(StandardCharsets.US_ASCII), readExactly(client, 5));
+      tls.client.write(ascii("hello"));
+      assertArrayEquals("world".getBytes(StandardCharsets.US_ASCII), readExactly(tls.client, 5));
       assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), await(served));
-      assertEquals("TLSv1.3", client.session().protocol());
-      assertEquals("CN=localhost", client.session().peerPrincipal().orElseThrow().getName());
+      assertEquals("TLSv1.3", tls.client.session().protocol());
+      assertEquals("CN=localhost", tls.client.session().peerPrincipal().orElseThrow().getName());
+      assertTrue(tls.client.session().peerSubjectAlternativeNames().contains("localhost"));
+      assertTrue(tls.client.session().peerSubjectAlternativeNames().contains("127.0.0.1"));
+      assertEquals("", tls.client.session().applicationProtocol());
+      assertTrue(tls.server.session().peerCertificates().isEmpty());
+      assertEquals("localhost", tls.server.session().requestedServerName().orElseThrow());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void bulkTransferInBothDirectionsAtOnceOverTcp(String protocol) throws Exception {
+    bulk(Transports.TCP, protocol, 8 << 20);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void bulkTransferInBothDirectionsAtOnceInMemory(String protocol) throws Exception {
+    bulk(Transports.IN_MEMORY, protocol, 8 << 20);
+  }
+
+  @Test
+  void bulkTransferWithOneByteDelivery() throws Exception {
+    bulk(Transports.ONE_BYTE, "TLSv1.3", 200_000);
+  }
+
+  private static void bulk(Transports transport, String protocol, int size) throws Exception {
+    TlsConfig client = TestPki.client().protocols(protocol).build();
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, client, "localhost", TestPki.server().build())) {
+      tls.handshake();
+      assertEquals(protocol, tls.client.session().protocol());
+      CompletableFuture<Long> serverSent = async(() -> send(tls.server, size, 1));
+      CompletableFuture<Long> serverReceived = async(() -> receive(tls.server, size));
+      CompletableFuture<Long> clientReceived = async(() -> receive(tls.client, size));
+      long clientSent = send(tls.client, size, 2);
+      assertEquals(clientSent, (long) await(serverReceived));
+      assertEquals(await(serverSent), await(clientReceived));
+    }
+  }
+
+  /** Sends {@code size} pseudo-random bytes in writes of varying sizes; returns their CRC. */
+  static long send(Connection connection, int size, long seed) throws Exception {
+    Random random = new Random(seed);
+    CRC32 crc = new CRC32();
+    int sent = 0;
+    while (sent < size) {
+      int n = Math.min(size - sent, 1 + random.nextInt(random.nextBoolean() ? 100 : 70_000));
+      byte[] chunk = new byte[n];
+      random.nextBytes(chunk);
+      crc.update(chunk);
+      connection.write(ByteBuffer.wrap(chunk));
+      sent += n;
+    }
+    return crc.getValue();
+  }
+
+  /** Reads exactly {@code size} bytes; returns their CRC. */
+  static long receive(Connection connection, int size) throws Exception {
+    CRC32 crc = new CRC32();
+    ByteBuffer buffer = ByteBuffer.allocate(24 * 1024);
+    int received = 0;
+    while (received < size) {
+      buffer.clear();
+      buffer.limit(Math.min(buffer.capacity(), size - received));
+      int n = connection.read(buffer);
+      if (n < 0) {
+        throw new java.io.EOFException("end of stream after " + received + " of " + size);
+      }
+      crc.update(buffer.array(), 0, n);
+      received += n;
+    }
+    return crc.getValue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transports.class)
+  void closeSendsCloseNotifyAndThePeerReadsEndOfStream(Transports transport) throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      tls.server.write(ascii("bye"));
+      tls.server.close();
+      assertArrayEquals("bye".getBytes(StandardCharsets.US_ASCII), readExactly(tls.client, 3));
+      assertEquals(-1, tls.client.read(ByteBuffer.allocate(10)));
+      assertEquals(-1, tls.client.read(ByteBuffer.allocate(10)));
+      assertFalse(tls.server.isOpen());
+      assertThrows(ConnectionClosedException.class, () -> tls.server.write(ascii("x")));
+      tls.server.close(); // idempotent
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transports.class)
+  void endOfStreamWithoutCloseNotifyIsATruncation(Transports transport) throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      tls.server.write(ascii("partial"));
+      tls.pair.server.close(); // the transport, not TLS: no close_notify
+      assertArrayEquals("partial".getBytes(StandardCharsets.US_ASCII), readExactly(tls.client, 7));
+      TlsTruncationException e =
+          assertThrows(TlsTruncationException.class, () -> tls.client.read(ByteBuffer.allocate(10)));
+      assertTrue(e.getMessage().contains("close_notify"), e.getMessage());
+      assertThrows(TlsTruncationException.class, () -> tls.client.read(ByteBuffer.allocate(10)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transports.class)
+  void halfCloseUnderTls13LetsThePeerAnswer(Transports transport) throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      tls.client.write(ascii("question"));
+      tls.client.shutdownOutput();
+      assertThrows(ConnectionClosedException.class, () -> tls.client.write(ascii("more")));
+      assertArrayEquals("question".getBytes(StandardCharsets.US_ASCII), readExactly(tls.server, 8));
+      assertEquals(-1, tls.server.read(ByteBuffer.allocate(10)));
+      tls.server.write(ascii("answer"));
+      tls.server.close();
+      assertArrayEquals("answer".getBytes(StandardCharsets.US_ASCII), readExactly(tls.client, 6));
+      assertEquals(-1, tls.client.read(ByteBuffer.allocate(10)));
+    }
+  }
+
+  @Test
+  void timedReadLeavesTheConnectionUsable() throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(Transports.IN_MEMORY, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      ConnectionTimeoutException e =
+          assertThrows(
+              ConnectionTimeoutException.class,
+              () -> tls.client.read(ByteBuffer.allocate(10), Duration.ofMillis(100)));
+      assertEquals(ConnectionTimeoutException.Kind.READ, e.kind());
+      tls.server.write(ascii("late"));
+      assertArrayEquals("late".getBytes(StandardCharsets.US_ASCII), readExactly(tls.client, 4));
+    }
+  }
+
+  @Test
+  void smallReadBuffersGetEveryByte() throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(Transports.IN_MEMORY, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      byte[] data = new byte[40_000];
+      new Random(7).nextBytes(data);
+      CompletableFuture<Void> writer =
+          async(
+              () -> {
+                tls.server.write(ByteBuffer.wrap(data));
+                return null;
+              });
+      ByteBuffer out = ByteBuffer.allocate(data.length);
+      ByteBuffer small = ByteBuffer.allocate(7);
+      while (out.hasRemaining()) {
+        small.clear();
+        tls.client.read(small);
+        out.put(small.flip());
+      }
+      await(writer);
+      assertArrayEquals(data, out.array());
+    }
+  }
+
+  @Test
+  void handshakeRunsOnceWhenCalledFromSeveralThreads() throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(Transports.TCP, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.startServer();
+      CompletableFuture<Void> a = async(() -> { tls.client.handshake(); return null; });
+      CompletableFuture<Void> b = async(() -> { tls.client.write(ascii("x")); return null; });
+      await(a);
+      await(b);
+      assertArrayEquals(new byte[] {'x'}, readExactly(tls.server, 1));
     }
   }
 }

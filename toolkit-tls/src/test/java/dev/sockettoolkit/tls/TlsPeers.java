@@ -80,6 +80,73 @@ final class TlsPeers {
     return buffer.array();
   }
 
+  /** A client and a server TLS connection over one transport pair. */
+  static final class Tls implements AutoCloseable {
+    final Transports.Pair pair;
+    final TlsConnection client;
+    final TlsConnection server;
+    private CompletableFuture<Void> serverHandshake;
+
+    Tls(Transports.Pair pair, TlsConnection client, TlsConnection server) {
+      this.pair = pair;
+      this.client = client;
+      this.server = server;
+    }
+
+    /** Handshakes both; throws the client's failure, if any. */
+    void handshake() throws Exception {
+      serverHandshake =
+          async(
+              () -> {
+                server.handshake();
+                return null;
+              });
+      client.handshake();
+      await(serverHandshake);
+    }
+
+    /** Handshakes both and returns the server's failure (or null) after the client's attempt. */
+    Exception serverFailure() throws Exception {
+      if (serverHandshake == null) {
+        serverHandshake =
+            async(
+                () -> {
+                  server.handshake();
+                  return null;
+                });
+      }
+      try {
+        await(serverHandshake);
+        return null;
+      } catch (Exception e) {
+        return e;
+      }
+    }
+
+    /** Starts only the server's handshake, for tests that expect the client to fail. */
+    Tls startServer() {
+      serverHandshake =
+          async(
+              () -> {
+                server.handshake();
+                return null;
+              });
+      return this;
+    }
+
+    @Override
+    public void close() {
+      client.abort();
+      server.abort();
+      pair.close();
+    }
+  }
+
+  static Tls open(Transports transport, TlsConfig client, String serverName, TlsConfig server) {
+    Transports.Pair pair = transport.open();
+    return new Tls(pair, TlsConnection.client(pair.client, client, serverName), TlsConnection.server(pair.server, server));
+  }
+
   /** A supplier that may throw. */
   interface ThrowingSupplier<T> {
     T get() throws Exception;
