@@ -1,0 +1,147 @@
+package dev.sockettoolkit.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+/**
+ * Pipelined load for the blocking stacks (the toolkit and the plain socket): per connection one
+ * writer thread that sends while the window has room, batching every frame the window allows into
+ * one send, and one reader thread that counts echoes and opens the window again. Stopping
+ * half-closes each connection; the reader then drains the echoes until the server's end of stream.
+ */
+final class BlockingLoad implements EchoClient.Load {
+  /** A connection of a blocking stack, as the load drives it. */
+  interface Connection extends AutoCloseable {
+    /** Sends {@code n} frames of the load's payload, as one batch where the stack can. */
+    void send(int n) throws IOException;
+
+    /** Receives one echoed frame; false at end of stream. */
+    boolean receive() throws IOException;
+
+    /** Half-closes: the server echoes what it has and then ends its stream. */
+    void shutdownOutput() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  private final List<Pump> pumps = new ArrayList<>();
+
+  BlockingLoad(List<? extends Connection> connections, int window) {
+    for (Connection connection : connections) {
+      pumps.add(new Pump(connection, window));
+    }
+    pumps.forEach(Pump::start);
+  }
+
+  @Override
+  public long received() {
+    long sum = 0;
+    for (Pump pump : pumps) {
+      sum += pump.received;
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Pump pump : pumps) {
+      pump.running = false;
+    }
+    try {
+      for (Pump pump : pumps) {
+        pump.finish();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while draining the load");
+    }
+  }
+
+  private static final class Pump {
+    private static final AtomicLongFieldUpdater<Pump> RECEIVED =
+        AtomicLongFieldUpdater.newUpdater(Pump.class, "received");
+
+    final Connection connection;
+    final Semaphore window;
+    final Thread writer;
+    final Thread reader;
+    volatile boolean running = true;
+    volatile long received;
+    volatile Throwable failure;
+
+    Pump(Connection connection, int window) {
+      this.connection = connection;
+      this.window = new Semaphore(window);
+      this.writer = new Thread(this::write, "bench-writer");
+      this.reader = new Thread(this::read, "bench-reader");
+      writer.setDaemon(true);
+      reader.setDaemon(true);
+    }
+
+    void start() {
+      reader.start();
+      writer.start();
+    }
+
+    private void write() {
+      try {
+        while (running) {
+          if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            continue;
+          }
+          connection.send(1 + window.drainPermits());
+        }
+        connection.shutdownOutput();
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+
+    private void read() {
+      try {
+        long count = 0;
+        while (connection.receive()) {
+          RECEIVED.lazySet(this, ++count);
+          window.release();
+        }
+      } catch (Throwable t) {
+        if (running) {
+          fail(t);
+        }
+      }
+    }
+
+    private void fail(Throwable t) {
+      failure = t;
+      running = false;
+      try {
+        connection.close();
+      } catch (IOException | RuntimeException ignored) {
+        // Already failing: the first failure is the one reported.
+      }
+    }
+
+    void finish() throws IOException, InterruptedException {
+      writer.join(10_000);
+      reader.join(10_000);
+      boolean stuck = writer.isAlive() || reader.isAlive();
+      connection.close();
+      if (stuck) {
+        writer.join(5_000);
+        reader.join(5_000);
+      }
+      Throwable t = failure;
+      if (t != null) {
+        throw new IOException("load failed: " + t, t);
+      }
+      if (stuck) {
+        throw new IOException("load did not drain within 10 s; connection closed");
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sockettoolkit.bench;
+
+import dev.sockettoolkit.framing.FrameCodec;
+import dev.sockettoolkit.framing.FrameCodecs;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.DelimiterBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The three frame formats of the codec benchmarks, each as a toolkit codec and as the matching
+ * Netty handlers, configured alike: 1 MiB maximum frame, delimiter stripped, lines decoded to
+ * UTF-8 strings on both sides (Netty: {@code LineBasedFrameDecoder} + {@code StringDecoder}).
+ */
+final class CodecFixture {
+  /** Frames per benchmark operation: every result is divided by this, so it reads per frame. */
+  static final int FRAMES = 256;
+  static final int MAX_FRAME = 1 << 20;
+  static final byte DELIMITER = 0;
+
+  private CodecFixture() {}
+
+  static FrameCodec<?> toolkitCodec(String format) {
+    switch (format) {
+      case "lengthPrefix":
+        return FrameCodecs.lengthPrefix().maxFrameSize(MAX_FRAME).build();
+      case "lines":
+        return FrameCodecs.lines().maxLineLength(MAX_FRAME).build();
+      case "delimiter":
+        return FrameCodecs.delimiter(new byte[] {DELIMITER}).maxFrameSize(MAX_FRAME).build();
+      default:
+        throw new IllegalArgumentException(format);
+    }
+  }
+
+  /** Netty's decoding handlers for {@code format}, in pipeline order. */
+  static List<ChannelHandler> nettyDecoders(String format) {
+    switch (format) {
+      case "lengthPrefix":
+        return List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+      case "lines":
+        return List.of(new LineBasedFrameDecoder(MAX_FRAME), new StringDecoder(StandardCharsets.UTF_8));
+      case "delimiter":
+        return List.of(new DelimiterBasedFrameDecoder(MAX_FRAME, Unpooled.wrappedBuffer(new byte[] {DELIMITER})));
+      default:
+        throw new IllegalArgumentException(format);
+    }
+  }
+
+  /** One payload of {@code size} bytes that is valid in {@code format} (no terminator inside). */
+  static byte[] payload(String format, int size) {
+    byte[] payload = new byte[size];
+    for (int i = 0; i < size; i++) {
+      payload[i] = format.equals("lengthPrefix") ? (byte) i : (byte) ('a' + i % 26);
+    }
+    return payload;
+  }
+
+  /** One encoded frame of {@code format}. */
+  static byte[] encoded(String format, int size) {
+    byte[] payload = payload(format, size);
+    switch (format) {
+      case "lengthPrefix":
+        return ByteBuffer.allocate(4 + size).putInt(size).put(payload).array();
+      case "lines":
+        byte[] line = Arrays.copyOf(payload, size + 1);
+        line[size] = '\n';
+        return line;
+      case "delimiter":
+        byte[] frame = Arrays.copyOf(payload, size + 1);
+        frame[size] = DELIMITER;
+        return frame;
+      default:
+        throw new IllegalArgumentException(format);
+    }
+  }
+
+  /** {@link #FRAMES} encoded frames back to back: the bytes both decoders are fed. */
+  static byte[] stream(String format, int size) {
+    byte[] frame = encoded(format, size);
+    byte[] stream = new byte[frame.length * FRAMES];
+    for (int i = 0; i < FRAMES; i++) {
+      System.arraycopy(frame, 0, stream, i * frame.length, frame.length);
+    }
+    return stream;
+  }
+
+  static ByteBuf nettyPayload(String format, int size) {
+    return Unpooled.wrappedBuffer(payload(format, size));
+  }
+}

@@ -1,0 +1,300 @@
+package dev.sockettoolkit.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The loopback comparison: the same 4-byte length-prefixed echo protocol on this toolkit, Netty
+ * (NIO, native epoll, and for TLS also BoringSSL) and a hand-written {@code java.net.Socket}
+ * baseline, stacks alternating within every row. Servers run in their own JVMs; clients run here.
+ *
+ * <pre>
+ * java -jar toolkit-bench/target/toolkit-bench.jar            # full run, under 15 minutes
+ * java -jar toolkit-bench/target/toolkit-bench.jar --quick    # under a minute
+ * </pre>
+ *
+ * <p>Prints a table and then one {@code RESULT} line per row (see {@link ResultLine}).
+ */
+public final class LoopbackBenchmark {
+  private static final PrintStream OUT = System.out;
+
+  private final Settings settings;
+  private final Report report = new Report();
+  private final List<Stack> plainStacks = new ArrayList<>();
+  private final List<Stack> tlsStacks = new ArrayList<>();
+
+  private LoopbackBenchmark(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      // Leak detection samples allocations; off for Netty here as in the server JVMs.
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
+    if (Arrays.asList(args).contains("--help")) {
+      OUT.println(Settings.usage());
+      return;
+    }
+    Settings settings;
+    try {
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    new LoopbackBenchmark(settings).run();
+    // Event-loop and timer threads of the clients must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    long start = System.nanoTime();
+    OUT.println("Socket Toolkit loopback benchmark" + (settings.quick ? " (--quick)" : ""));
+    OUT.println("  JVM:     " + System.getProperty("java.vm.name") + " " + Runtime.version()
+        + " (server JVMs: " + (settings.serverJava == null ? "the same" : settings.serverJava)
+        + ", " + ServerProcess.HEAP + ")");
+    OUT.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpuModel());
+    OUT.println("  started: " + Instant.now());
+    OUT.printf(Locale.ROOT, "  rounds %d, warm-up %d ms, measure %d ms, window %d frames/connection%n",
+        settings.rounds, settings.warmupMillis, settings.measureMillis, Settings.WINDOW);
+    for (Stack stack : settings.stacks) {
+      String reason = Stacks.unavailable(stack);
+      if (reason != null) {
+        OUT.println("  WARNING: " + stack.label() + " skipped: " + reason);
+        continue;
+      }
+      if (stack != Stack.NETTY_OPENSSL) {
+        plainStacks.add(stack);
+      }
+      if (stack != Stack.NETTY_EPOLL) {
+        tlsStacks.add(stack);
+      }
+    }
+    if (settings.plain || settings.latency) {
+      section("plain", plainStacks, null);
+    }
+    if (settings.tls) {
+      Path dir = Files.createTempDirectory("toolkit-bench");
+      Path file = dir.resolve("server.p12");
+      try {
+        TlsMaterial tls = Certificates.create();
+        tls.save(file);
+        section("tls", tlsStacks, new Tls(tls, file));
+      } finally {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
+      }
+    }
+    if (settings.idle) {
+      idle();
+    }
+    List<Stack> columns = new ArrayList<>(settings.stacks);
+    columns.removeIf(s -> !plainStacks.contains(s) && !tlsStacks.contains(s));
+    OUT.println();
+    report.printTable(OUT, columns);
+    OUT.println();
+    report.printResults(OUT);
+    OUT.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  private static final class Tls {
+    final TlsMaterial material;
+    final Path file;
+
+    Tls(TlsMaterial material, Path file) {
+      this.material = material;
+      this.file = file;
+    }
+  }
+
+  /** Throughput and latency rows of one mode (plain or TLS), every stack's server running throughout. */
+  private void section(String mode, List<Stack> stacks, Tls tls) throws Exception {
+    Map<Stack, ServerProcess> servers = new EnumMap<>(Stack.class);
+    Map<Stack, EchoClient> clients = new EnumMap<>(Stack.class);
+    OUT.println();
+    OUT.println("== " + mode + ": stacks " + labels(stacks));
+    try {
+      for (Stack stack : stacks) {
+        try {
+          servers.put(stack, ServerProcess.start(settings.serverJava, stack, tls == null ? null : tls.file));
+          clients.put(stack, Stacks.client(stack, tls == null ? null : tls.material));
+        } catch (Exception | LinkageError e) {
+          OUT.println("  WARNING: " + stack.label() + " " + mode + " could not start: " + e);
+        }
+      }
+      boolean throughput = tls != null || settings.plain;
+      if (throughput) {
+        for (int size : Settings.SIZES) {
+          for (int connections : Settings.CONNECTIONS) {
+            throughputRow(mode, size, connections, servers, clients);
+          }
+        }
+      }
+      if (settings.latency) {
+        latencyRows(mode, servers, clients);
+      }
+    } finally {
+      for (EchoClient client : clients.values()) {
+        try {
+          client.close();
+        } catch (Exception e) {
+          OUT.println("  (closing a client failed: " + e + ")");
+        }
+      }
+      servers.values().forEach(ServerProcess::close);
+    }
+  }
+
+  private void throughputRow(
+      String mode, int size, int connections, Map<Stack, ServerProcess> servers, Map<Stack, EchoClient> clients) {
+    String shape = sizeLabel(size) + "." + connections + "conn";
+    Row messages = report.row(mode + ".throughput." + shape, "msg/s", ResultLine.Better.HIGHER);
+    Row bytes = report.row(mode + ".bandwidth." + shape, "MB/s", ResultLine.Better.HIGHER);
+    for (int round = 0; round < settings.rounds; round++) {
+      for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
+        ServerProcess server = servers.get(stack);
+        try {
+          long serverCpu0 = server.cpuNanos();
+          long clientCpu0 = EchoServerMain.cpuNanos();
+          double rate;
+          long measuredNanos;
+          try (EchoClient.Load load = clients.get(stack).startLoad(server.port(), connections, size, Settings.WINDOW)) {
+            Thread.sleep(settings.warmupMillis);
+            long c0 = load.received();
+            long t0 = System.nanoTime();
+            serverCpu0 = server.cpuNanos();
+            clientCpu0 = EchoServerMain.cpuNanos();
+            Thread.sleep(settings.measureMillis);
+            long c1 = load.received();
+            long t1 = System.nanoTime();
+            measuredNanos = t1 - t0;
+            rate = (c1 - c0) * 1e9 / measuredNanos;
+            double serverCpu = (server.cpuNanos() - serverCpu0) / (double) measuredNanos;
+            double clientCpu = (EchoServerMain.cpuNanos() - clientCpu0) / (double) measuredNanos;
+            OUT.printf(Locale.ROOT, "  %-28s %-13s %12.0f msg/s %9.1f MB/s   cpu: server %.2f, client %.2f cores%n",
+                mode + " " + shape, stack.label(), rate, rate * size / 1e6, serverCpu, clientCpu);
+          }
+          messages.add(stack, rate);
+          bytes.add(stack, rate * size / 1e6);
+        } catch (Exception e) {
+          OUT.println("  " + mode + " " + shape + " " + stack.label() + " FAILED: " + e);
+          messages.note(stack, "failed: " + e);
+          bytes.note(stack, "failed: " + e);
+        }
+      }
+    }
+  }
+
+  private void latencyRows(String mode, Map<Stack, ServerProcess> servers, Map<Stack, EchoClient> clients) {
+    int size = Settings.LATENCY_SIZE;
+    String prefix = mode + ".latency." + sizeLabel(size) + ".";
+    Row p50 = report.row(prefix + "p50", "us", ResultLine.Better.LOWER);
+    Row p99 = report.row(prefix + "p99", "us", ResultLine.Better.LOWER);
+    Row p999 = report.row(prefix + "p99.9", "us", ResultLine.Better.LOWER);
+    for (int round = 0; round < settings.rounds; round++) {
+      for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
+        try {
+          long[] samples = clients.get(stack).roundTrips(
+              servers.get(stack).port(), size,
+              settings.latencyWarmupMillis * 1_000_000L, settings.latencyMeasureMillis * 1_000_000L,
+              settings.latencyMaxSamples);
+          Arrays.sort(samples);
+          double[] us = {percentile(samples, 0.50), percentile(samples, 0.99), percentile(samples, 0.999)};
+          p50.add(stack, us[0]);
+          p99.add(stack, us[1]);
+          p999.add(stack, us[2]);
+          OUT.printf(Locale.ROOT, "  %-28s %-13s p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  (%d round trips)%n",
+              mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], samples.length);
+        } catch (Exception e) {
+          OUT.println("  " + mode + " latency " + stack.label() + " FAILED: " + e);
+          for (Row row : List.of(p50, p99, p999)) {
+            row.note(stack, "failed: " + e);
+          }
+        }
+      }
+    }
+  }
+
+  /** The idle-memory rows: a fresh server JVM per stack, then n connections that each echo once. */
+  private void idle() {
+    int n = settings.idleConnections;
+    Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER);
+    Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER);
+    OUT.println();
+    OUT.println("== idle: " + n + " connections, stacks " + labels(plainStacks));
+    String cannot = IdleConnections.cannotOpen(n);
+    if (cannot != null) {
+      OUT.println("  SKIPPED: " + cannot);
+      for (Stack stack : plainStacks) {
+        heap.note(stack, "skipped: " + cannot);
+        rss.note(stack, "skipped: " + cannot);
+      }
+      return;
+    }
+    for (Stack stack : plainStacks) {
+      try (ServerProcess server = ServerProcess.start(settings.serverJava, stack, null)) {
+        IdleConnections.PerConnection cost = IdleConnections.measure(server, n);
+        heap.add(stack, cost.heapBytes / 1024);
+        rss.add(stack, cost.rssBytes / 1024);
+        OUT.printf(Locale.ROOT, "  idle %-13s heap %6.2f KiB/conn  RSS %6.2f KiB/conn  (%s)%n",
+            stack.label(), cost.heapBytes / 1024, cost.rssBytes / 1024, cost.detail);
+      } catch (Exception e) {
+        OUT.println("  idle " + stack.label() + " FAILED: " + e);
+        heap.note(stack, "failed: " + e);
+        rss.note(stack, "failed: " + e);
+      }
+    }
+  }
+
+  /** The sample at quantile {@code q} of sorted nanoseconds, in microseconds. */
+  static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+
+  /** The list rotated left by {@code round}, so no stack always runs first or last. */
+  static <T> List<T> rotate(List<T> list, int round) {
+    List<T> rotated = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      rotated.add(list.get((i + round) % list.size()));
+    }
+    return rotated;
+  }
+
+  static String sizeLabel(int size) {
+    return size >= 1024 ? (size / 1024) + "KiB" : size + "B";
+  }
+
+  private static String labels(List<Stack> stacks) {
+    List<String> labels = new ArrayList<>();
+    stacks.forEach(s -> labels.add(s.label()));
+    return String.join(", ", labels);
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (Exception e) {
+      return "cpu unknown";
+    }
+    return "cpu unknown";
+  }
+}

@@ -1,0 +1,105 @@
+package dev.sockettoolkit.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** How long and how often to measure: the full run, or {@code --quick}. */
+final class Settings {
+  /** Frames kept in flight on each connection in the throughput rows. */
+  static final int WINDOW = 128;
+  /** Payload sizes of the throughput rows. */
+  static final int[] SIZES = {64, 1024, 64 * 1024};
+  /** Connection counts of the throughput rows. */
+  static final int[] CONNECTIONS = {1, 16};
+  /** Payload size of the latency rows. */
+  static final int LATENCY_SIZE = 64;
+  /** Largest frame any stack accepts; the benchmark never sends more than 64 KiB. */
+  static final int MAX_FRAME = 1 << 20;
+
+  boolean quick;
+  int rounds = 3;
+  long warmupMillis = 1000;
+  long measureMillis = 2000;
+  long latencyWarmupMillis = 1000;
+  long latencyMeasureMillis = 2000;
+  int latencyMaxSamples = 2_000_000;
+  int idleConnections = 10_000;
+  boolean plain = true;
+  boolean tls = true;
+  boolean latency = true;
+  boolean idle = true;
+  List<Stack> stacks = new ArrayList<>(List.of(Stack.values()));
+  /** The java launcher for the server JVMs; null means the one running the benchmark. */
+  String serverJava;
+
+  static Settings parse(String... args) {
+    Settings s = new Settings();
+    for (String arg : args) {
+      if (arg.equals("--quick")) {
+        s.quick = true;
+        s.rounds = 1;
+        s.warmupMillis = 300;
+        s.measureMillis = 500;
+        s.latencyWarmupMillis = 300;
+        s.latencyMeasureMillis = 700;
+        s.idleConnections = 2_000;
+      } else if (arg.startsWith("--rounds=")) {
+        s.rounds = positive(arg);
+      } else if (arg.startsWith("--warmup-ms=")) {
+        s.warmupMillis = positive(arg);
+        s.latencyWarmupMillis = s.warmupMillis;
+      } else if (arg.startsWith("--measure-ms=")) {
+        s.measureMillis = positive(arg);
+        s.latencyMeasureMillis = s.measureMillis;
+      } else if (arg.startsWith("--idle-connections=")) {
+        s.idleConnections = positive(arg);
+      } else if (arg.startsWith("--only=")) {
+        List<String> parts = List.of(value(arg).split(","));
+        s.plain = parts.contains("plain");
+        s.tls = parts.contains("tls");
+        s.latency = parts.contains("latency");
+        s.idle = parts.contains("idle");
+      } else if (arg.startsWith("--stacks=")) {
+        s.stacks = new ArrayList<>();
+        for (String label : value(arg).split(",")) {
+          s.stacks.add(Stack.fromLabel(label));
+        }
+        if (!s.stacks.contains(Stack.TOOLKIT) || !s.stacks.contains(Stack.NETTY_NIO)) {
+          throw new IllegalArgumentException("--stacks must include toolkit and netty-nio, the RESULT columns");
+        }
+      } else if (arg.startsWith("--server-java=")) {
+        s.serverJava = value(arg);
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
+      }
+    }
+    return s;
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "usage: java -jar toolkit-bench/target/toolkit-bench.jar [options]",
+        "  --quick                 fewer and shorter rounds, 2,000 idle connections: under a minute",
+        "  --rounds=N              rounds per row, stacks alternating within each (default 3)",
+        "  --warmup-ms=N           warm-up before each measurement (default 1000)",
+        "  --measure-ms=N          length of each measurement (default 2000)",
+        "  --idle-connections=N    connections in the idle-memory rows (default 10000)",
+        "  --only=plain,tls,latency,idle   run only these groups of rows",
+        "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run",
+        "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
+        "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"
+            + " better=<higher|lower>; netty is Netty's NIO transport (JDK TLS provider in TLS rows).");
+  }
+
+  private static String value(String arg) {
+    return arg.substring(arg.indexOf('=') + 1);
+  }
+
+  private static int positive(String arg) {
+    int n = Integer.parseInt(value(arg));
+    if (n <= 0) {
+      throw new IllegalArgumentException(arg + ": must be positive");
+    }
+    return n;
+  }
+}

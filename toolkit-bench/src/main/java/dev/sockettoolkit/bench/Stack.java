@@ -1,0 +1,43 @@
+package dev.sockettoolkit.bench;
+
+/**
+ * One implementation of the length-prefixed echo protocol, server and client alike.
+ *
+ * <p>{@link #NETTY_NIO} is the reference every ratio is computed against; the other columns are
+ * printed for context.
+ */
+enum Stack {
+  /** This toolkit: {@code Server} + {@code MessageChannel} + the length-prefix codec. */
+  TOOLKIT("toolkit"),
+  /** Netty with the NIO transport and, for TLS, {@code SslHandler} on the JDK provider. */
+  NETTY_NIO("netty-nio"),
+  /** Netty with the native epoll transport (plain rows only). */
+  NETTY_EPOLL("netty-epoll"),
+  /** Netty NIO with {@code SslHandler} on BoringSSL through netty-tcnative (TLS rows only). */
+  NETTY_OPENSSL("netty-openssl"),
+  /** A hand-written blocking {@code java.net.Socket} with {@code DataInputStream}, thread per connection. */
+  SOCKET("socket");
+
+  private final String label;
+
+  Stack(String label) {
+    this.label = label;
+  }
+
+  String label() {
+    return label;
+  }
+
+  boolean isNetty() {
+    return this == NETTY_NIO || this == NETTY_EPOLL || this == NETTY_OPENSSL;
+  }
+
+  static Stack fromLabel(String label) {
+    for (Stack stack : values()) {
+      if (stack.label.equals(label)) {
+        return stack;
+      }
+    }
+    throw new IllegalArgumentException("unknown stack '" + label + "'");
+  }
+}

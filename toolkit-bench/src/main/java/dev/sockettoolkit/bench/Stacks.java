@@ -1,0 +1,48 @@
+package dev.sockettoolkit.bench;
+
+import io.netty.handler.ssl.OpenSsl;
+
+/** Creates the server and client of each stack, and says which stacks cannot run here. */
+final class Stacks {
+  private Stacks() {}
+
+  static EchoServer server(Stack stack, TlsMaterial tls) throws Exception {
+    switch (stack) {
+      case TOOLKIT:
+        return new ToolkitEcho.Server(tls);
+      case SOCKET:
+        return new SocketEcho.Server(tls);
+      default:
+        return new NettyEcho.Server(stack, tls);
+    }
+  }
+
+  static EchoClient client(Stack stack, TlsMaterial tls) throws Exception {
+    switch (stack) {
+      case TOOLKIT:
+        return new ToolkitEcho.Client(tls);
+      case SOCKET:
+        return new SocketEcho.Client(tls);
+      default:
+        return new NettyEcho.Client(stack, tls);
+    }
+  }
+
+  /** Why {@code stack} cannot run in this JVM, or null when it can. */
+  static String unavailable(Stack stack) {
+    if (stack == Stack.NETTY_EPOLL) {
+      String reason = NettyTransport.epollUnavailableReason();
+      return reason == null ? null : "the native epoll transport did not load: " + reason;
+    }
+    if (stack == Stack.NETTY_OPENSSL) {
+      try {
+        if (!OpenSsl.isAvailable()) {
+          return "netty-tcnative (BoringSSL) did not load: " + OpenSsl.unavailabilityCause();
+        }
+      } catch (LinkageError e) {
+        return "netty-tcnative (BoringSSL) did not load: " + e;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.sockettoolkit.bench;
+
+import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionOptions;
+import dev.sockettoolkit.framing.FrameCodec;
+import dev.sockettoolkit.framing.FrameCodecs;
+import dev.sockettoolkit.framing.MessageChannel;
+import dev.sockettoolkit.tls.KeyMaterial;
+import dev.sockettoolkit.tls.TlsConfig;
+import dev.sockettoolkit.tls.TlsConnection;
+import dev.sockettoolkit.tls.TrustMaterial;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The echo protocol on this toolkit, written as its documentation shows: a {@code Server} whose
+ * handler wraps the connection in a {@code MessageChannel} with the 4-byte length-prefix codec
+ * (inside a {@code TlsConnection} for TLS) and sends back every message it receives.
+ */
+final class ToolkitEcho {
+  private ToolkitEcho() {}
+
+  static FrameCodec<ByteBuffer> codec() {
+    return FrameCodecs.lengthPrefix().maxFrameSize(Settings.MAX_FRAME).build();
+  }
+
+  static final class Server implements EchoServer {
+    private final dev.sockettoolkit.core.Server server;
+
+    Server(TlsMaterial tls) throws IOException {
+      FrameCodec<ByteBuffer> codec = codec();
+      TlsConfig config =
+          tls == null
+              ? null
+              : TlsConfig.server(KeyMaterial.of(tls.key(), List.of(tls.chain())))
+                  .protocols("TLSv1.3")
+                  .build();
+      server =
+          dev.sockettoolkit.core.Server.builder()
+              .bind("127.0.0.1", 0)
+              .maxConnections(1_000_000)
+              .handler(
+                  connection -> {
+                    Connection c = config == null ? connection : TlsConnection.server(connection, config);
+                    try (MessageChannel<ByteBuffer> channel = MessageChannel.open(c, codec)) {
+                      for (ByteBuffer message; (message = channel.receive()) != null; ) {
+                        channel.send(message);
+                      }
+                    }
+                  })
+              .start();
+    }
+
+    @Override
+    public int port() {
+      return server.port();
+    }
+
+    @Override
+    public int connections() {
+      return server.activeConnections();
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** One client connection: a message channel, sending batches with {@code sendAll}. */
+  static final class ClientConnection implements BlockingLoad.Connection {
+    private final MessageChannel<ByteBuffer> channel;
+    private final List<ByteBuffer> batch;
+
+    ClientConnection(int port, int size, TlsConfig tls) throws IOException {
+      ConnectionOptions options =
+          ConnectionOptions.defaults().toBuilder().readTimeout(Duration.ofSeconds(10)).build();
+      Connection connection = dev.sockettoolkit.core.Client.connect("127.0.0.1", port, options);
+      if (tls != null) {
+        TlsConnection secure = TlsConnection.client(connection, tls, "localhost");
+        secure.handshake();
+        connection = secure;
+      }
+      channel = MessageChannel.open(connection, codec());
+      byte[] payload = new byte[size];
+      for (int i = 0; i < size; i++) {
+        payload[i] = (byte) i;
+      }
+      // The codec sends a buffer's remaining bytes without moving its position, so one buffer serves.
+      batch = Collections.nCopies(Settings.WINDOW, ByteBuffer.wrap(payload));
+    }
+
+    @Override
+    public void send(int n) throws IOException {
+      if (n == 1) {
+        channel.send(batch.get(0));
+      } else {
+        channel.sendAll(batch.subList(0, n));
+      }
+    }
+
+    @Override
+    public boolean receive() throws IOException {
+      return channel.receive() != null;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      channel.connection().shutdownOutput();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  static final class Client implements EchoClient {
+    private final TlsConfig tls;
+
+    Client(TlsMaterial tls) {
+      this.tls =
+          tls == null
+              ? null
+              : TlsConfig.client().trust(TrustMaterial.of(tls.ca())).protocols("TLSv1.3").build();
+    }
+
+    @Override
+    public Load startLoad(int port, int connections, int size, int window) throws Exception {
+      List<ClientConnection> opened = new ArrayList<>();
+      try {
+        for (int i = 0; i < connections; i++) {
+          opened.add(new ClientConnection(port, size, tls));
+        }
+      } catch (IOException e) {
+        for (ClientConnection c : opened) {
+          c.close();
+        }
+        throw e;
+      }
+      return new BlockingLoad(opened, window);
+    }
+
+    @Override
+    public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
+        throws Exception {
+      try (ClientConnection connection = new ClientConnection(port, size, tls)) {
+        return RoundTrips.run(connection, warmupNanos, measureNanos, maxSamples);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+}
