@@ -78,6 +78,7 @@ final class DelimiterScanner {
       int s = scanned;
       int match = 0;
       boolean waiting = false;
+      boolean cutByEnd = false;
       while (s < available) {
         if (s > maxLength && !discarding) {
           scanned = s;
@@ -101,10 +102,16 @@ final class DelimiterScanner {
                 match = Math.max(match, n);
               } else if (!endOfStream) {
                 waiting = true; // a longer delimiter may still match
+              } else {
+                cutByEnd = true; // the stream ended inside what may have been a delimiter
               }
             }
           }
           if (waiting || match > 0) {
+            break;
+          }
+          if (cutByEnd) {
+            // Not a bare CR: its LF may have been cut off. The caller reports a truncation.
             break;
           }
         }
