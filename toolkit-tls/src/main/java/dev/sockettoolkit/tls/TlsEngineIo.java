@@ -400,7 +400,19 @@ final class TlsEngineIo {
             }
             wait = Duration.ofNanos(remaining);
           }
-          if (fill(wait) < 0) {
+          int filled;
+          try {
+            filled = fill(wait);
+          } catch (ConnectionTimeoutException e) {
+            if (timeout == null || e.kind() != ConnectionTimeoutException.Kind.READ) {
+              throw e;
+            }
+            // Report the timeout the caller passed, not what was left of it for the last read.
+            throw new ConnectionTimeoutException(
+                ConnectionTimeoutException.Kind.READ, timeout,
+                "no complete TLS record arrived from " + peer() + " within the timeout passed to read");
+          }
+          if (filled < 0) {
             throw truncated();
           }
           continue;
@@ -631,11 +643,11 @@ final class TlsEngineIo {
     handshake();
     writeLock.lock();
     try {
-      if (outputShutdown) {
-        return;
-      }
       if (closed) {
         throw new ConnectionClosedException("cannot shut down output of " + peer() + ": the connection is closed");
+      }
+      if (outputShutdown) {
+        return;
       }
       outputShutdown = true;
       sendCloseNotify();
