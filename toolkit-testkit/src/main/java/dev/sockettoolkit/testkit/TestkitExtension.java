@@ -65,7 +65,8 @@ public final class TestkitExtension
     Class<?> type = parameter.getParameter().getType();
     return type == ConnectionPair.class
         || type == NetworkConditions.class
-        || type == Server.class;
+        || type == Server.class
+        || type == TestCertificates.class;
   }
 
   @Override
@@ -73,6 +74,9 @@ public final class TestkitExtension
     Fixtures fixtures = fixtures(context);
     Class<?> type = parameter.getParameter().getType();
     try {
+      if (type == TestCertificates.class) {
+        return TestCertificates.get();
+      }
       if (type == NetworkConditions.class) {
         return fixtures.conditions();
       }
