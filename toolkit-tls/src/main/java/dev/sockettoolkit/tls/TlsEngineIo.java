@@ -35,6 +35,7 @@ final class TlsEngineIo {
   private final boolean client;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock handshakeLock = new ReentrantLock();
 
   private final ByteBuffer netIn;
   private ByteBuffer appIn;
@@ -47,9 +48,10 @@ final class TlsEngineIo {
   private volatile boolean closed;
   private volatile boolean outputShutdown;
   private volatile boolean wrapPending;
+  // Guarded by readLock after the handshake, by handshakeLock during it.
   private boolean inboundDone;
   private boolean sawFirstRecord;
-  private boolean refuseHandshakeRecords;
+  private volatile boolean refuseHandshakeRecords;
   private IOException readFailure;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
@@ -89,46 +91,44 @@ final class TlsEngineIo {
     if (handshakeDone) {
       return;
     }
-    readLock.lock();
+    // Its own lock, not the read and write locks: a reader that finished the handshake and went
+    // on to block in read() must not keep a writer waiting here (it would wait forever for data
+    // the writer has not sent). Reads and writes start only after this returns.
+    handshakeLock.lock();
     try {
-      writeLock.lock();
+      if (handshakeDone) {
+        return;
+      }
+      if (handshakeFailure != null) {
+        throw closedAfter(handshakeFailure);
+      }
+      if (closed) {
+        throw new ConnectionClosedException("cannot handshake with " + peer() + ": the connection is closed");
+      }
       try {
-        if (handshakeDone) {
-          return;
-        }
-        if (handshakeFailure != null) {
-          throw closedAfter(handshakeFailure);
-        }
-        if (closed) {
-          throw new ConnectionClosedException("cannot handshake with " + peer() + ": the connection is closed");
-        }
         try {
-          try {
-            runHandshake();
-          } catch (IOException e) {
-            throw e instanceof TlsHandshakeException || e instanceof ConnectionTimeoutException
-                ? e
-                : explain(e);
-          }
-          session = TlsSession.of(engine);
-          refuseHandshakeRecords = !"TLSv1.3".equals(session.protocol());
-          handshakeDone = true;
-        } catch (IOException | RuntimeException e) {
-          IOException failure = e instanceof IOException ? (IOException) e : new IOException(e);
-          handshakeFailure = failure;
-          closed = true;
-          if (failure instanceof ConnectionTimeoutException) {
-            transport.abort();
-          } else {
-            closeQuietly(transport);
-          }
-          throw failure;
+          runHandshake();
+        } catch (IOException e) {
+          throw e instanceof TlsHandshakeException || e instanceof ConnectionTimeoutException
+              ? e
+              : explain(e);
         }
-      } finally {
-        writeLock.unlock();
+        session = TlsSession.of(engine);
+        refuseHandshakeRecords = !"TLSv1.3".equals(session.protocol());
+        handshakeDone = true;
+      } catch (IOException | RuntimeException e) {
+        IOException failure = e instanceof IOException ? (IOException) e : new IOException(e);
+        handshakeFailure = failure;
+        closed = true;
+        if (failure instanceof ConnectionTimeoutException) {
+          transport.abort();
+        } else {
+          closeQuietly(transport);
+        }
+        throw failure;
       }
     } finally {
-      readLock.unlock();
+      handshakeLock.unlock();
     }
   }
 

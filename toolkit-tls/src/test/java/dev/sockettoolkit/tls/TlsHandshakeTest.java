@@ -114,18 +114,21 @@ class TlsHandshakeTest {
   void mutualTlsRefusesAClientWithoutCertificate(String protocol) throws Exception {
     TlsConfig server = TestPki.server().protocols(protocol).clientAuth(ClientAuth.REQUIRED).trust(TestPki.CA.trustMaterial()).build();
     try (TlsPeers.Tls tls = TlsPeers.open(Transports.IN_MEMORY, TestPki.client().build(), "localhost", server).startServer()) {
-      Exception serverFailure;
-      try {
-        // Under TLS 1.3 the client finishes first and learns of the refusal on its first read.
-        tls.client.handshake();
-        tls.client.write(ascii("x"));
-        TlsHandshakeException e = assertThrows(TlsHandshakeException.class, () -> tls.client.read(ByteBuffer.allocate(1)));
-        assertTrue(e.reason() == Reason.CLIENT_CERTIFICATE_REQUIRED || e.reason() == Reason.PEER_REJECTED_CERTIFICATE, e.getMessage());
-      } catch (TlsHandshakeException e) {
-        assertTrue(e.reason() == Reason.CLIENT_CERTIFICATE_REQUIRED || e.reason() == Reason.PEER_REJECTED_CERTIFICATE, e.getMessage());
+      // Under TLS 1.3 the client finishes first and learns of the refusal on its first read.
+      // The server may hang up while the client still writes; then the client sees a reset and
+      // the alert is lost with it, as over TCP. The server's verdict is always precise.
+      java.io.IOException clientSide =
+          assertThrows(
+              java.io.IOException.class,
+              () -> {
+                tls.client.handshake();
+                tls.client.read(ByteBuffer.allocate(1));
+              });
+      if (clientSide instanceof TlsHandshakeException) {
+        Reason reason = ((TlsHandshakeException) clientSide).reason();
+        assertTrue(reason == Reason.CLIENT_CERTIFICATE_REQUIRED || reason == Reason.PEER_REJECTED_CERTIFICATE, clientSide.getMessage());
       }
-      serverFailure = tls.serverFailure();
-      TlsHandshakeException s = assertInstanceOf(TlsHandshakeException.class, serverFailure);
+      TlsHandshakeException s = assertInstanceOf(TlsHandshakeException.class, tls.serverFailure());
       assertEquals(Reason.CLIENT_CERTIFICATE_REQUIRED, s.reason(), s.getMessage());
     }
   }
