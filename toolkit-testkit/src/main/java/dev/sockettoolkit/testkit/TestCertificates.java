@@ -102,7 +102,10 @@ public final class TestCertificates {
     return secure(plain, serverConfig(), clientConfig());
   }
 
-  /** TLS over {@code plain} with the given configurations, handshaken on both sides. */
+  /**
+   * TLS over {@code plain} with the given configurations, handshaken on both sides. The plain pair
+   * must buffer a few KB each way: the server sends its session tickets before the client reads.
+   */
   public ConnectionPair secure(ConnectionPair plain, TlsConfig serverConfig, TlsConfig clientConfig)
       throws IOException {
     TlsConnection client = TlsConnection.client(plain.client(), clientConfig, "localhost");
@@ -128,7 +131,11 @@ public final class TestCertificates {
       throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
     } catch (TimeoutException e) {
       abort(client, server);
-      throw new IOException("the server side of the test handshake did not finish", e);
+      throw new IOException(
+          "the server side of the test handshake did not finish: is the plain pair's buffer too"
+              + " small for the server's session tickets (a few KB), which it sends before the"
+              + " client reads again?",
+          e);
     } catch (InterruptedException e) {
       abort(client, server);
       Thread.currentThread().interrupt();
