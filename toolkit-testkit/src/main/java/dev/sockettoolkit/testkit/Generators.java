@@ -2,6 +2,13 @@ package dev.sockettoolkit.testkit;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.sockettoolkit.framing.FrameCodec;
+import dev.sockettoolkit.framing.FrameCodecs;
+import dev.sockettoolkit.framing.LengthPrefixCodec;
+import dev.sockettoolkit.framing.LineCodec;
+import dev.sockettoolkit.framing.TooLongPolicy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +22,8 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
 /**
- * jqwik generators for network tests: frames with edge sizes, chunkings, network conditions.
+ * jqwik generators for network tests: frames with edge sizes, chunkings, network conditions and
+ * codec configurations.
  *
  * <pre>{@code
  * @Property
@@ -122,6 +130,97 @@ public final class Generators {
             .as(Generators::fault);
     return Combinators.combine(networkConditions(), faults)
         .as((conditions, fault) -> conditions.toBuilder().fault(fault).build());
+  }
+
+  /**
+   * Length-prefix codecs in every configuration that can carry {@code maxFrameSize}: field widths
+   * 1, 2, 3, 4, 8 and varint, both byte orders, the length with or without the header, an optional
+   * fixed header, and both too-long policies. Each codec's {@code toString()} names its settings.
+   */
+  public static Arbitrary<FrameCodec<ByteBuffer>> lengthPrefixCodecs(int maxFrameSize) {
+    checkArgument(maxFrameSize > 0, "maxFrameSize must be positive, got %s", maxFrameSize);
+    List<Integer> widths =
+        IntStream.of(0, 1, 2, 3, 4, 8)
+            .filter(w -> w == 0 || w >= 3 || maxFrameSize + 20 < (1L << (8 * w)))
+            .boxed()
+            .collect(Collectors.toList());
+    return Combinators.combine(
+            Arbitraries.of(widths),
+            Arbitraries.of(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN),
+            Arbitraries.of(false, true),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(4),
+            Arbitraries.of(TooLongPolicy.class))
+        .as(
+            (width, order, includesHeader, header, policy) -> {
+              LengthPrefixCodec.Builder b = FrameCodecs.lengthPrefix().maxFrameSize(maxFrameSize).onTooLong(policy);
+              if (width == 0) {
+                b.varint();
+              } else {
+                b.width(width).byteOrder(order);
+                if (includesHeader) {
+                  b.lengthIncludesHeader();
+                }
+              }
+              if (header.length > 0) {
+                b.fixedHeader(header);
+              }
+              return b.build();
+            });
+  }
+
+  /**
+   * Line codecs in every configuration: each terminator, each final-line policy, both too-long
+   * policies, with {@code maxLineLength} bytes per line.
+   */
+  public static Arbitrary<LineCodec> lineCodecs(int maxLineLength) {
+    checkArgument(maxLineLength > 0, "maxLineLength must be positive, got %s", maxLineLength);
+    return Combinators.combine(
+            Arbitraries.of(LineCodec.Terminator.class),
+            Arbitraries.of(LineCodec.FinalLine.class),
+            Arbitraries.of(TooLongPolicy.class))
+        .as(
+            (terminator, finalLine, policy) ->
+                FrameCodecs.lines()
+                    .terminator(terminator)
+                    .finalLine(finalLine)
+                    .onTooLong(policy)
+                    .maxLineLength(maxLineLength)
+                    .build());
+  }
+
+  /**
+   * Delimiter codecs over delimiter sets that stress the decoder: a single NUL, LF, CRLF, CR and
+   * CRLF together (one a prefix of the other), and a two-byte sequence; keeping or stripping the
+   * delimiter and both too-long policies. Frames for them must avoid the bytes {@code 0x00},
+   * {@code \r}, {@code \n} and {@code '|'}: see {@link #delimiterFreeFrames(int)}.
+   */
+  public static Arbitrary<FrameCodec<ByteBuffer>> delimiterCodecs(int maxFrameSize) {
+    checkArgument(maxFrameSize > 0, "maxFrameSize must be positive, got %s", maxFrameSize);
+    List<byte[][]> sets =
+        List.of(
+            new byte[][] {{0}},
+            new byte[][] {{'\n'}},
+            new byte[][] {{'\r', '\n'}},
+            new byte[][] {{'\r'}, {'\r', '\n'}},
+            new byte[][] {{'|', '|'}});
+    return Combinators.combine(Arbitraries.of(sets), Arbitraries.of(TooLongPolicy.class))
+        .as((set, policy) -> FrameCodecs.delimiter(set).maxFrameSize(maxFrameSize).onTooLong(policy).build());
+  }
+
+  /** Frames up to {@code limit} bytes without {@code 0x00}, {@code \r}, {@code \n} or {@code '|'}. */
+  public static Arbitrary<byte[]> delimiterFreeFrames(int limit) {
+    return frames(limit)
+        .map(
+            f -> {
+              byte[] copy = f.clone();
+              for (int i = 0; i < copy.length; i++) {
+                byte b = copy[i];
+                if (b == 0 || b == '\r' || b == '\n' || b == '|') {
+                  copy[i] = 'x';
+                }
+              }
+              return copy;
+            });
   }
 
   private static Fault fault(Fault.Kind kind, long offset) {
