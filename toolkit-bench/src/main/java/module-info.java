@@ -14,6 +14,7 @@ module dev.sockettoolkit.bench {
   requires io.netty.transport.classes.epoll;
   requires io.netty.handler;
   requires io.netty.codec;
+  requires java.logging;
   requires java.management;
   requires jdk.management;
 }

@@ -28,6 +28,8 @@ public final class EchoServerMain {
 
   /** Arguments: the stack's label, then optionally the PKCS#12 file for TLS. */
   public static void main(String[] args) throws Exception {
+    // The toolkit logs each reset connection at INFO; the idle rows reset thousands on purpose.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     Stack stack = Stack.fromLabel(args[0]);
     TlsMaterial tls = args.length > 1 ? TlsMaterial.load(Path.of(args[1])) : null;
     EchoServer server;

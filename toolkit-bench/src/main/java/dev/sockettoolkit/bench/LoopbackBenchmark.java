@@ -52,9 +52,25 @@ public final class LoopbackBenchmark {
       System.exit(2);
       return;
     }
+    startWatchdog(settings.quick ? 180 : 1800);
     new LoopbackBenchmark(settings).run();
     // Event-loop and timer threads of the clients must not keep the JVM alive.
     System.exit(0);
+  }
+
+  /** Ends the JVM (and with it the server JVMs, whose standard input closes) if a run hangs. */
+  private static void startWatchdog(int seconds) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(seconds * 1000L);
+        System.err.println("toolkit-bench: still running after " + seconds + " s; giving up");
+        Runtime.getRuntime().halt(3);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private void run() throws Exception {
@@ -133,6 +149,7 @@ public final class LoopbackBenchmark {
           OUT.println("  WARNING: " + stack.label() + " " + mode + " could not start: " + e);
         }
       }
+      warmUp(mode, servers, clients);
       boolean throughput = tls != null || settings.plain;
       if (throughput) {
         for (int size : Settings.SIZES) {
@@ -154,6 +171,32 @@ public final class LoopbackBenchmark {
       }
       servers.values().forEach(ServerProcess::close);
     }
+  }
+
+  /**
+   * Runs every stack unmeasured for a while before its first row, so the JIT has compiled its hot
+   * paths: Netty's JDK-provider TLS, for one, needs seconds before it reaches its steady rate.
+   */
+  private void warmUp(String mode, Map<Stack, ServerProcess> servers, Map<Stack, EchoClient> clients) {
+    for (Stack stack : clients.keySet()) {
+      long end = System.nanoTime() + settings.stackWarmupMillis * 1_000_000L;
+      int[] sizes = {64, 1024, 64 * 1024};
+      try {
+        for (int i = 0; System.nanoTime() < end; i++) {
+          int size = sizes[i % sizes.length];
+          EchoClient.Load load = clients.get(stack).startLoad(servers.get(stack).port(), 4, size, Settings.WINDOW);
+          try {
+            Thread.sleep(Math.max(50, settings.stackWarmupMillis / 6));
+          } finally {
+            load.close();
+          }
+        }
+        clients.get(stack).roundTrips(servers.get(stack).port(), Settings.LATENCY_SIZE, 0, 100_000_000L, 100_000);
+      } catch (Exception e) {
+        OUT.println("  " + mode + " warm-up of " + stack.label() + " failed: " + e);
+      }
+    }
+    OUT.printf(Locale.ROOT, "  (each stack ran %d ms unmeasured first)%n", settings.stackWarmupMillis);
   }
 
   private void throughputRow(

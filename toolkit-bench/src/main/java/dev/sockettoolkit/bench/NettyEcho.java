@@ -32,6 +32,13 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * once per read batch ({@code channelReadComplete}), and for TLS an {@code SslHandler} in front.
  */
 final class NettyEcho {
+  /**
+   * The TLS version Netty's {@code SslHandler} is limited to: TLS 1.3 as the toolkit's, unless the
+   * system property {@code bench.netty.tls} says otherwise (e.g. {@code TLSv1.2}, to show how much
+   * of Netty's JDK-provider TLS figure is TLS 1.3 specific).
+   */
+  static final String TLS_PROTOCOL = System.getProperty("bench.netty.tls", "TLSv1.3");
+
   private NettyEcho() {}
 
   /** The Netty transport and TLS provider behind a stack. */
@@ -62,7 +69,7 @@ final class NettyEcho {
               ? null
               : SslContextBuilder.forServer(tls.key(), tls.chain())
                   .sslProvider(provider(stack))
-                  .protocols("TLSv1.3")
+                  .protocols(TLS_PROTOCOL)
                   .build();
       boss = transport.newGroup(1);
       workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
@@ -141,7 +148,7 @@ final class NettyEcho {
               : SslContextBuilder.forClient()
                   .trustManager(tls.ca())
                   .sslProvider(provider(stack))
-                  .protocols("TLSv1.3")
+                  .protocols(TLS_PROTOCOL)
                   .endpointIdentificationAlgorithm("HTTPS")
                   .build();
       group = transport.newGroup(Runtime.getRuntime().availableProcessors());

@@ -49,6 +49,7 @@ final class ServerProcess implements AutoCloseable {
     command.add(java != null ? java : currentJava());
     command.add(HEAP);
     command.add("-Dio.netty.leakDetection.level=disabled");
+    command.add("-Dbench.netty.tls=" + NettyEcho.TLS_PROTOCOL);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(EchoServerMain.class.getName());

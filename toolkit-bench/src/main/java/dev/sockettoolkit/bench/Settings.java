@@ -18,6 +18,8 @@ final class Settings {
 
   boolean quick;
   int rounds = 3;
+  /** Unmeasured load on each stack before its first row, for the JIT. */
+  long stackWarmupMillis = 3000;
   long warmupMillis = 1000;
   long measureMillis = 2000;
   long latencyWarmupMillis = 1000;
@@ -34,14 +36,16 @@ final class Settings {
 
   static Settings parse(String... args) {
     Settings s = new Settings();
+    boolean stacksGiven = false;
     for (String arg : args) {
       if (arg.equals("--quick")) {
         s.quick = true;
         s.rounds = 1;
-        s.warmupMillis = 300;
+        s.stackWarmupMillis = 1000;
+        s.warmupMillis = 250;
         s.measureMillis = 500;
-        s.latencyWarmupMillis = 300;
-        s.latencyMeasureMillis = 700;
+        s.latencyWarmupMillis = 250;
+        s.latencyMeasureMillis = 750;
         s.idleConnections = 2_000;
       } else if (arg.startsWith("--rounds=")) {
         s.rounds = positive(arg);
@@ -60,6 +64,7 @@ final class Settings {
         s.latency = parts.contains("latency");
         s.idle = parts.contains("idle");
       } else if (arg.startsWith("--stacks=")) {
+        stacksGiven = true;
         s.stacks = new ArrayList<>();
         for (String label : value(arg).split(",")) {
           s.stacks.add(Stack.fromLabel(label));
@@ -73,13 +78,17 @@ final class Settings {
         throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
       }
     }
+    if (s.quick && !stacksGiven) {
+      // The two columns of the RESULT lines; the others would double the time.
+      s.stacks = new ArrayList<>(List.of(Stack.TOOLKIT, Stack.NETTY_NIO));
+    }
     return s;
   }
 
   static String usage() {
     return String.join("\n",
         "usage: java -jar toolkit-bench/target/toolkit-bench.jar [options]",
-        "  --quick                 fewer and shorter rounds, 2,000 idle connections: under a minute",
+        "  --quick                 one short round, toolkit and netty-nio only, 2,000 idle connections: under a minute",
         "  --rounds=N              rounds per row, stacks alternating within each (default 3)",
         "  --warmup-ms=N           warm-up before each measurement (default 1000)",
         "  --measure-ms=N          length of each measurement (default 2000)",

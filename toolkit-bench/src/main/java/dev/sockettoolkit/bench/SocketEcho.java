@@ -142,7 +142,6 @@ final class SocketEcho {
         s = secure;
       }
       socket = s;
-      socket.setSoTimeout(10_000);
       in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
       out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
       payload = new byte[size];

@@ -11,7 +11,6 @@ import dev.sockettoolkit.tls.TlsConnection;
 import dev.sockettoolkit.tls.TrustMaterial;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,9 +76,10 @@ final class ToolkitEcho {
     private final List<ByteBuffer> batch;
 
     ClientConnection(int port, int size, TlsConfig tls) throws IOException {
-      ConnectionOptions options =
-          ConnectionOptions.defaults().toBuilder().readTimeout(Duration.ofSeconds(10)).build();
-      Connection connection = dev.sockettoolkit.core.Client.connect("127.0.0.1", port, options);
+      // No read timeout, like the other stacks' clients: with one, every read takes the socket
+      // adaptor's poll-then-read path. A stuck load is closed by BlockingLoad, which unblocks reads.
+      Connection connection =
+          dev.sockettoolkit.core.Client.connect("127.0.0.1", port, ConnectionOptions.defaults());
       if (tls != null) {
         TlsConnection secure = TlsConnection.client(connection, tls, "localhost");
         secure.handshake();
