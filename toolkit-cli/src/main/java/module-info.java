@@ -4,6 +4,7 @@ module dev.sockettoolkit.cli {
   requires dev.sockettoolkit.framing;
   requires dev.sockettoolkit.tls;
   requires info.picocli;
+  requires java.logging;
 
   opens dev.sockettoolkit.cli to
       info.picocli;

@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,7 +74,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     FrameCodec<ByteBuffer> codec = framing.codec(true);
-    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, handshakeTimeout, out);
+    List<String> notes = new ArrayList<>();
+    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, handshakeTimeout, notes);
     Echo echo = new Echo(codec, tls, err, verbose);
     Server server =
         Server.builder()
@@ -84,7 +87,9 @@ final class ServeCommand implements Callable<Integer> {
             .start();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.stopAsync().awaitTerminated(), "toolkit-serve-stop"));
+    // The ready line comes first, so that a script can wait for it as the first line.
     out.println("listening on " + HostAndPort.fromParts(host, server.port()));
+    notes.forEach(out::println);
     out.flush();
     server.awaitTerminated();
     return 0;

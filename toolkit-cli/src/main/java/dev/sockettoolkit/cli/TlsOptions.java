@@ -60,10 +60,11 @@ final class TlsOptions {
 
   /**
    * The server configuration, or null without {@code --tls}. With {@code --self-signed}, makes a
-   * certificate for localhost, 127.0.0.1 and ::1 and prints its SHA-256 fingerprint to {@code out}.
+   * certificate for localhost, 127.0.0.1 and ::1 and adds a line with its SHA-256 fingerprint to
+   * {@code notes}, for the caller to print once the server listens.
    */
   TlsConfig serverConfig(
-      boolean selfSigned, ClientAuth clientAuth, Duration handshakeTimeout, PrintWriter out)
+      boolean selfSigned, ClientAuth clientAuth, Duration handshakeTimeout, List<String> notes)
       throws IOException {
     checkCommon();
     requireTlsFor("--self-signed", selfSigned);
@@ -77,7 +78,7 @@ final class TlsOptions {
       }
       IssuedCertificate issued = selfSigned();
       keyMaterial = issued.keyMaterial();
-      out.println("self-signed certificate for localhost, 127.0.0.1, ::1: sha256 fingerprint " + issued.sha256Fingerprint());
+      notes.add("self-signed certificate for localhost, 127.0.0.1, ::1: sha256 fingerprint " + issued.sha256Fingerprint());
     } else if (cert != null) {
       keyMaterial = keyPassword == null ? KeyMaterial.fromPem(cert, key) : KeyMaterial.fromPem(cert, key, keyPassword);
     } else {

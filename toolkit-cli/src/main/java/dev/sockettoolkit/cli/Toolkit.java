@@ -2,6 +2,8 @@ package dev.sockettoolkit.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,9 +45,12 @@ public final class Toolkit implements Runnable {
    */
   public static void main(String[] args) {
     // Library log records (System.Logger goes to java.util.logging) as one line each, no traces.
+    // Only severe ones, unless --verbose: the command reports what matters itself, in one line.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "toolkit: %4$s: %5$s%n");
     }
+    java.util.logging.Logger.getLogger("")
+        .setLevel(Arrays.asList(args).contains("--verbose") ? Level.INFO : Level.SEVERE);
     System.exit(run(args));
   }
 
