@@ -63,8 +63,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "Over TLS (a self-signed certificate made for the run).")
   boolean tls;
 
-  @Option(names = "--verbose", description = "Print stack traces on failure.")
-  boolean verbose;
+  @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
 
@@ -96,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
       serverTls = TlsConfig.server(cert.keyMaterial()).build();
       clientTls = TlsConfig.client().trust(TrustMaterial.of(cert.chain().get(cert.chain().size() - 1))).build();
     }
-    ServeCommand.Echo echo = new ServeCommand.Echo(codec, serverTls, err, verbose);
+    ServeCommand.Echo echo = new ServeCommand.Echo(codec, serverTls, err, verbosity.verbose);
     byte[] payload = payload(size, framing);
     try (Server server = Server.builder().bind("127.0.0.1", 0).handler(echo::serve).listener(echo).start()) {
       ExecutorService pool = Executors.newFixedThreadPool(connections);

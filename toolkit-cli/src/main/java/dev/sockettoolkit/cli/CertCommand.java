@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,8 +65,7 @@ final class CertCommand implements Runnable {
     @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ec", description = "ec (P-256), rsa (2048), rsa3072 or ed25519 (default: ${DEFAULT-VALUE}).")
     KeyTypeOption keyType;
 
-    @Option(names = "--verbose", description = "Print stack traces on failure.")
-    boolean verbose;
+    @Mixin VerboseOption verbosity;
 
     @Override
     public Integer call() throws IOException {
@@ -125,8 +125,7 @@ final class CertCommand implements Runnable {
     @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ec", description = "ec (P-256), rsa (2048), rsa3072 or ed25519 (default: ${DEFAULT-VALUE}).")
     KeyTypeOption keyType;
 
-    @Option(names = "--verbose", description = "Print stack traces on failure.")
-    boolean verbose;
+    @Mixin VerboseOption verbosity;
 
     @Override
     public Integer call() throws IOException {

@@ -53,9 +53,6 @@ final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest to wait for the connection (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
-  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
-  Duration handshakeTimeout;
-
   @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "After stdin ends, longest to wait for outstanding replies (default: ${DEFAULT-VALUE}).")
   Duration replyTimeout;
 
@@ -65,8 +62,7 @@ final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "TLS: do not verify the server (tests only; prints a warning).")
   boolean insecure;
 
-  @Option(names = "--verbose", description = "Print stack traces on failure.")
-  boolean verbose;
+  @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
 
@@ -77,7 +73,7 @@ final class ConnectCommand implements Callable<Integer> {
     HostAndPort hostAndPort = parseTarget(target);
     PrintWriter err = spec.commandLine().getErr();
     FrameCodec<ByteBuffer> codec = framing.codec(false);
-    TlsConfig tls = tlsOptions.clientConfig(insecure, handshakeTimeout, err);
+    TlsConfig tls = tlsOptions.clientConfig(insecure, err);
     if (serverName != null) {
       tlsOptions.requireTlsFor("--server-name", true);
     }

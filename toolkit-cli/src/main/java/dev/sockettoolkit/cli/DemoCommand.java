@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,8 +61,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "5s", description = "How long the clients send (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--verbose", description = "Print stack traces on failure.")
-  boolean verbose;
+  @Mixin VerboseOption verbosity;
 
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();

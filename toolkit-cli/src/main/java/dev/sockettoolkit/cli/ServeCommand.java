@@ -43,9 +43,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", defaultValue = "0", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
-  Duration handshakeTimeout;
-
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
@@ -58,8 +55,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--self-signed", description = "With --tls: make a certificate for localhost, 127.0.0.1 and ::1 and print its SHA-256 fingerprint.")
   boolean selfSigned;
 
-  @Option(names = "--verbose", description = "Print stack traces on failure.")
-  boolean verbose;
+  @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
 
@@ -75,8 +71,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     FrameCodec<ByteBuffer> codec = framing.codec(true);
     List<String> notes = new ArrayList<>();
-    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, handshakeTimeout, notes);
-    Echo echo = new Echo(codec, tls, err, verbose);
+    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, notes);
+    Echo echo = new Echo(codec, tls, err, verbosity.verbose);
     Server server =
         Server.builder()
             .bind(host, port)

@@ -31,12 +31,11 @@ final class TlsOptions {
   @Option(names = "--ca", paramLabel = "PEM", description = "Trusted CA certificates: on connect, for the server; on serve, for client certificates.")
   Path ca;
 
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
+  Duration handshakeTimeout;
+
   @Option(names = "--alpn", paramLabel = "LIST", description = "Application protocols to offer or accept, comma-separated, e.g. h2,http/1.1.")
   String alpn;
-
-  boolean enabled() {
-    return tls || cert != null || key != null || ca != null || alpn != null;
-  }
 
   void requireTlsFor(String option, boolean given) {
     if (given && !tls) {
@@ -64,7 +63,7 @@ final class TlsOptions {
    * {@code notes}, for the caller to print once the server listens.
    */
   TlsConfig serverConfig(
-      boolean selfSigned, ClientAuth clientAuth, Duration handshakeTimeout, List<String> notes)
+      boolean selfSigned, ClientAuth clientAuth, List<String> notes)
       throws IOException {
     checkCommon();
     requireTlsFor("--self-signed", selfSigned);
@@ -102,7 +101,7 @@ final class TlsOptions {
   }
 
   /** The client configuration, or null without {@code --tls}. */
-  TlsConfig clientConfig(boolean insecure, Duration handshakeTimeout, PrintWriter err) throws IOException {
+  TlsConfig clientConfig(boolean insecure, PrintWriter err) throws IOException {
     checkCommon();
     requireTlsFor("--insecure", insecure);
     if (!tls) {

@@ -91,7 +91,10 @@ public final class Toolkit implements Runnable {
   /** A command failed: one line with the reason, the stack trace only with --verbose, exit 1. */
   private static int failed(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
     PrintWriter err = line.getErr();
-    boolean verbose = parsed.hasMatchedOption("--verbose");
+    boolean verbose = false;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      verbose |= p.hasMatchedOption("--verbose");
+    }
     if (verbose) {
       e.printStackTrace(err);
     }
