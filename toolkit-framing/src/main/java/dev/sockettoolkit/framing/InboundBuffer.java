@@ -24,7 +24,8 @@ final class InboundBuffer {
   private final BufferPool pool;
   private final long cap;
   private ByteBuffer small;
-  private ByteBuffer buffer = EMPTY;
+  /** Volatile only so that {@link #capacity()} may be read by another thread, in tests. */
+  private volatile ByteBuffer buffer = EMPTY;
   private boolean pooled;
   private boolean lastReadFilled;
 

@@ -427,6 +427,14 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
+  /**
+   * Capacity of the receive buffer held now, for tests of memory use. Read without the receive
+   * lock (a receiver blocked in a read holds it), so only a snapshot.
+   */
+  int receiveBufferCapacity() {
+    return in.capacity();
+  }
+
   @Override
   public String toString() {
     return "MessageChannel{" + codec + " over " + connection + "}";
