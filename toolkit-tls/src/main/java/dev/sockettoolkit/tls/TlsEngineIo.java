@@ -7,6 +7,10 @@ import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -28,6 +32,10 @@ final class TlsEngineIo {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** Consecutive engine calls that consume and produce nothing before we call it a stall. */
   private static final int MAX_IDLE_STEPS = 8;
+  /** Most queued writes one lock holder wraps for others before it returns. */
+  private static final int MAX_COMBINED_WRITES = 64;
+  /** How often a parked writer re-checks its write and the lock, in case a wake-up was lost. */
+  private static final long WRITER_RECHECK_MILLIS = 10;
 
   private final Connection transport;
   private final SSLEngine engine;
@@ -36,6 +44,8 @@ final class TlsEngineIo {
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock handshakeLock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
+  private final List<PendingWrite> batch = new ArrayList<>(); // guarded by writeLock
 
   private final ByteBuffer netIn;
   private ByteBuffer appIn;
@@ -507,6 +517,26 @@ final class TlsEngineIo {
 
   // ---- writing ----
 
+  /** A write waiting for the write lock; whoever holds the lock may wrap it with its own. */
+  private static final class PendingWrite {
+    final ByteBuffer[] srcs;
+    final Thread writer;
+    volatile boolean done;
+    volatile IOException failure;
+
+    PendingWrite(ByteBuffer[] srcs, Thread writer) {
+      this.srcs = srcs;
+      this.writer = writer;
+    }
+  }
+
+  /**
+   * Writes {@code srcs} (flat combining). The writer queues its buffers and tries the lock; the
+   * holder wraps every queued write in one go and wakes their threads, so writers that pile up
+   * behind a slow transport share full records instead of each sending a tiny one. A writer that
+   * finds the lock taken parks until its write is done or the lock may be free; it re-checks at
+   * least every {@value #WRITER_RECHECK_MILLIS} ms, so a lost wake-up costs latency, not liveness.
+   */
   void write(ByteBuffer[] srcs) throws IOException {
     if (srcs == null) {
       throw new NullPointerException("srcs");
@@ -517,7 +547,43 @@ final class TlsEngineIo {
       }
     }
     handshake();
-    writeLock.lock();
+    PendingWrite mine = new PendingWrite(srcs, Thread.currentThread());
+    pending.add(mine);
+    while (!mine.done) {
+      boolean locked = writeLock.tryLock();
+      if (!locked && Thread.currentThread().isInterrupted()) {
+        // park would return at once forever: wait for the lock the plain way instead.
+        writeLock.lock();
+        locked = true;
+      }
+      if (locked) {
+        try {
+          if (!mine.done) {
+            writeBatch(mine);
+          }
+        } finally {
+          writeLock.unlock();
+        }
+        PendingWrite next = pending.peek();
+        if (next != null) {
+          LockSupport.unpark(next.writer); // the next combiner
+        }
+        break;
+      }
+      LockSupport.parkNanos(this, WRITER_RECHECK_MILLIS * 1_000_000L);
+    }
+    wrapIfPending();
+    if (mine.failure != null) {
+      throw mine.failure;
+    }
+  }
+
+  /**
+   * Wraps this thread's write and every write queued behind the lock, in arrival order, into as
+   * few full records and transport writes as possible. Each write's bytes stay contiguous.
+   */
+  private void writeBatch(PendingWrite mine) {
+    batch.clear();
     try {
       if (closed) {
         throw new ConnectionClosedException("cannot write to " + peer() + ": the connection is closed");
@@ -526,22 +592,69 @@ final class TlsEngineIo {
         throw new ConnectionClosedException(
             "cannot write to " + peer() + ": output was shut down (close_notify sent)");
       }
-      wrapAll(srcs);
-    } catch (SSLException e) {
-      abort();
-      throw TlsConnection.recordFailure(e, peer());
-    } catch (ConnectionClosedException | ConnectionTimeoutException e) {
-      throw e;
+      netOut.clear();
+      boolean sawMine = false;
+      int buffers = 0;
+      PendingWrite next;
+      while ((next = pending.poll()) != null) {
+        batch.add(next);
+        buffers += next.srcs.length;
+        sawMine |= next == mine;
+        if (sawMine && batch.size() >= MAX_COMBINED_WRITES) {
+          break;
+        }
+      }
+      if (batch.size() == 1) {
+        wrapInto(batch.get(0).srcs);
+      } else {
+        // One gathering wrap over every queued write: small writes share full records.
+        ByteBuffer[] all = new ByteBuffer[buffers];
+        int i = 0;
+        for (PendingWrite write : batch) {
+          System.arraycopy(write.srcs, 0, all, i, write.srcs.length);
+          i += write.srcs.length;
+        }
+        wrapInto(all);
+      }
+      wrapHandshakeOutput();
+      flushNetOut();
+      for (PendingWrite write : batch) {
+        write.done = true;
+      }
     } catch (IOException e) {
-      throw explain(e);
+      IOException reported = translateWriteFailure(e);
+      for (PendingWrite write : batch) {
+        write.failure = reported;
+        write.done = true;
+      }
+      if (!mine.done) {
+        pending.remove(mine);
+        mine.failure = reported;
+        mine.done = true;
+      }
     } finally {
-      writeLock.unlock();
-      wrapIfPending();
+      for (PendingWrite write : batch) {
+        if (write != mine) {
+          LockSupport.unpark(write.writer);
+        }
+      }
+      batch.clear();
     }
   }
 
-  private void wrapAll(ByteBuffer[] srcs) throws IOException {
-    netOut.clear();
+  private IOException translateWriteFailure(IOException e) {
+    if (e instanceof SSLException) {
+      abort();
+      return TlsConnection.recordFailure((SSLException) e, peer());
+    }
+    if (e instanceof ConnectionClosedException || e instanceof ConnectionTimeoutException) {
+      return e;
+    }
+    return explain(e);
+  }
+
+  /** Wraps all of {@code srcs} into netOut, flushing whenever it cannot take another record. */
+  private void wrapInto(ByteBuffer[] srcs) throws IOException {
     int idle = 0;
     while (hasRemaining(srcs)) {
       if (netOut.remaining() < packetSize) {
@@ -573,8 +686,6 @@ final class TlsEngineIo {
         throw new IOException("the TLS engine made no progress writing to " + peer());
       }
     }
-    wrapHandshakeOutput();
-    flushNetOut();
   }
 
   private static boolean hasRemaining(ByteBuffer[] srcs) {

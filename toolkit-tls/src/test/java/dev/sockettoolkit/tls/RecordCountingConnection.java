@@ -17,6 +17,8 @@ final class RecordCountingConnection implements Connection {
   private final byte[] header = new byte[5];
   private int headerFill;
   private int skip;
+  /** Milliseconds each transport write takes, to simulate a slow network so writers queue up. */
+  volatile int writeDelayMillis;
 
   /** Counts records whose fragment length satisfies {@code counted}. */
   RecordCountingConnection(Connection delegate, IntPredicate counted) {
@@ -44,6 +46,13 @@ final class RecordCountingConnection implements Connection {
           skip = length;
           headerFill = 0;
         }
+      }
+    }
+    if (writeDelayMillis > 0) {
+      try {
+        Thread.sleep(writeDelayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     delegate.write(srcs);
