@@ -327,6 +327,40 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     return e;
   }
 
+  /**
+   * Returns the next message if it has already been received, without reading from the
+   * connection: {@code null} if none is complete in the receive buffer (or the stream has
+   * ended). Lets a loop take every message that one read brought and answer them with one {@link
+   * #sendAll}:
+   *
+   * <pre>{@code
+   * for (T first; (first = channel.receive()) != null; ) {
+   *   replies.add(handle(first));
+   *   for (T next; (next = channel.receiveBuffered()) != null; ) {
+   *     replies.add(handle(next));
+   *   }
+   *   channel.sendAll(replies);                   // one write for the whole batch
+   *   replies.clear();
+   * }
+   * }</pre>
+   *
+   * @throws FrameException as {@link #receive()}
+   */
+  public T receiveBuffered() throws IOException {
+    receiveLock.lock();
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      if (ended || endOfStream) {
+        return null;
+      }
+      return decodeNext();
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
   private T decodeNext() throws IOException {
     try {
       return endOfStream ? decoder.decodeAtEnd(in.data()) : decoder.decode(in.data());

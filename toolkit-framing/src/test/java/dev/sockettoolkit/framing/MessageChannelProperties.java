@@ -1,0 +1,96 @@
+package dev.sockettoolkit.framing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockettoolkit.core.ConnectionPair;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * The channel's receive buffer (small while idle, pooled while busy, grown for large frames) never
+ * changes what is received, whatever sizes the frames have and however the bytes arrive.
+ */
+class MessageChannelProperties {
+  private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "property-writer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @AfterContainer
+  static void stop() {
+    WRITERS.shutdownNow();
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> frameSizes() {
+    return Arbitraries.oneOf(
+            Arbitraries.integers().between(0, 70),
+            Arbitraries.integers().between(400, 600),
+            Arbitraries.integers().between(60_000, 70_000),
+            Arbitraries.integers().between(100_000, 300_000))
+        .list().ofMaxSize(12);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> writeSizes() {
+    return Arbitraries.oneOf(
+            Arbitraries.just(1),
+            Arbitraries.integers().between(1, 600),
+            Arbitraries.integers().between(1, 200_000))
+        .list().ofMinSize(1).ofMaxSize(8);
+  }
+
+  @Property(tries = 150)
+  void receivesTheSameFramesWhateverTheWriteSizes(
+      @ForAll("frameSizes") List<Integer> sizes, @ForAll("writeSizes") List<Integer> writes)
+      throws Exception {
+    LengthPrefixCodec codec = FrameCodecs.lengthPrefix().maxFrameSize(300_000).build();
+    List<ByteBuffer> frames = new ArrayList<>();
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (int i = 0; i < sizes.size(); i++) {
+      byte[] b = new byte[sizes.get(i)];
+      for (int j = 0; j < b.length; j++) {
+        b[j] = (byte) (i * 7 + j);
+      }
+      frames.add(ByteBuffer.wrap(b));
+      ByteBuffer encoded = codec.encodeToBuffer(ByteBuffer.wrap(b));
+      wire.write(encoded.array(), encoded.arrayOffset(), encoded.remaining());
+    }
+    byte[] bytes = wire.toByteArray();
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> receiver = MessageChannel.open(pair.server(), codec);
+      Future<?> writer = WRITERS.submit(() -> {
+        int offset = 0;
+        int k = 0;
+        while (offset < bytes.length) {
+          int n = Math.min(bytes.length - offset, writes.get(k++ % writes.size()));
+          pair.client().write(ByteBuffer.wrap(bytes, offset, n));
+          offset += n;
+        }
+        pair.client().shutdownOutput();
+        return null;
+      });
+      for (ByteBuffer expected : frames) {
+        assertEquals(expected, receiver.receive());
+        assertTrue(receiver.receiveBufferCapacity() <= 300_000 + InboundBuffer.SLACK);
+      }
+      assertNull(receiver.receive());
+      writer.get(30, TimeUnit.SECONDS);
+    }
+  }
+}
