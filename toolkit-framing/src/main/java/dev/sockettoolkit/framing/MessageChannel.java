@@ -165,7 +165,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
         out.abortFrame();
         p.fail(new IOException("the codec failed to encode the message: " + e, e));
       }
-      if (out.pending() >= OutboundBuffer.FLUSH_THRESHOLD) {
+      if (out.shouldFlush()) {
         flushBatch();
       }
     }
@@ -227,7 +227,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
           out.flushTo(connection);
           throw e;
         }
-        if (out.pending() >= OutboundBuffer.FLUSH_THRESHOLD) {
+        if (out.shouldFlush()) {
           out.flushTo(connection);
         }
       }

@@ -16,6 +16,8 @@ final class OutboundBuffer implements FrameSink {
   static final int FLUSH_THRESHOLD = BufferPool.BUFFER_SIZE;
   /** Payloads at least this large are sent by reference. */
   static final int COPY_THRESHOLD = 4 * 1024;
+  /** Room kept for a frame's header bytes when deciding to flush. */
+  private static final int HEADER_ROOM = 256;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -49,6 +51,16 @@ final class OutboundBuffer implements FrameSink {
   /** Bytes encoded and not yet written. */
   long pending() {
     return pending;
+  }
+
+  /**
+   * Whether to write what is pending before encoding the next frame: 64 KiB are pending, or the
+   * staging buffer might not hold the next frame's copied bytes (a header and a payload under
+   * {@value #COPY_THRESHOLD} bytes), which would make it allocate a bigger one.
+   */
+  boolean shouldFlush() {
+    return pending >= FLUSH_THRESHOLD
+        || (staging != null && staging.remaining() < COPY_THRESHOLD + HEADER_ROOM);
   }
 
   /** Marks the start of a frame, so that {@link #abortFrame()} can drop it. */
