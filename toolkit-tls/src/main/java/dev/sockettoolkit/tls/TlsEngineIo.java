@@ -7,10 +7,7 @@ import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -19,37 +16,28 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
 /**
- * The SSLEngine driver behind {@link TlsConnection}.
+ * The SSLEngine driver behind {@link TlsConnection}: connection state, the handshake, the read
+ * path and closing. Outbound records are {@link TlsWriter}'s.
  *
  * <p>Inbound: {@code netIn} holds ciphertext in read mode; a record is unwrapped only once its
  * header says it is complete, straight into the caller's buffer when it fits, else into {@code
- * appIn}. Outbound: every wrap happens under {@code writeLock}, into {@code netOut}, which is
- * flushed when it cannot hold another full record. A reader that must send (KeyUpdate response,
- * close_notify reply) does so only if the write lock is free; otherwise it leaves a flag and the
- * writer sends it on its way out, so a reader never waits behind a blocked writer.
+ * appIn}. When an unwrap leaves the engine needing to send (KeyUpdate response, close_notify
+ * reply) the reader asks the writer, which never makes a reader wait behind a blocked writer.
  */
 final class TlsEngineIo {
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** Consecutive engine calls that consume and produce nothing before we call it a stall. */
-  private static final int MAX_IDLE_STEPS = 8;
-  /** Most queued writes one lock holder wraps for others before it returns. */
-  private static final int MAX_COMBINED_WRITES = 64;
-  /** How often a parked writer re-checks its write and the lock, in case a wake-up was lost. */
-  private static final long WRITER_RECHECK_MILLIS = 10;
+  static final int MAX_IDLE_STEPS = 8;
+  /** How long close() waits for a busy writer before it closes without close_notify. */
+  private static final long CLOSE_LOCK_WAIT_MILLIS = 100;
 
   private final Connection transport;
   private final SSLEngine engine;
   private final TlsConfig config;
   private final boolean client;
-  private final ReentrantLock readLock = new ReentrantLock();
-  private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock handshakeLock = new ReentrantLock();
-  private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
-  private final List<PendingWrite> batch = new ArrayList<>(); // guarded by writeLock
+  private final TlsWriter writer;
+  private final TlsReader reader;
 
-  private final ByteBuffer netIn;
-  private ByteBuffer appIn;
-  private final ByteBuffer netOut;
   private final int packetSize;
 
   private volatile boolean handshakeDone;
@@ -57,12 +45,6 @@ final class TlsEngineIo {
   private volatile TlsSession session;
   private volatile boolean closed;
   private volatile boolean outputShutdown;
-  private volatile boolean wrapPending;
-  // Guarded by readLock after the handshake, by handshakeLock during it.
-  private boolean inboundDone;
-  private boolean sawFirstRecord;
-  private volatile boolean refuseHandshakeRecords;
-  private IOException readFailure;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
     this.transport = transport;
@@ -70,9 +52,8 @@ final class TlsEngineIo {
     this.config = config;
     this.client = engine.getUseClientMode();
     this.packetSize = Math.max(engine.getSession().getPacketBufferSize(), TlsRecords.MAX_RECORD_LENGTH);
-    this.netIn = ByteBuffer.allocate(2 * packetSize).limit(0);
-    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).limit(0);
-    this.netOut = ByteBuffer.allocate(2 * packetSize);
+    this.writer = new TlsWriter(this, engine, transport, packetSize);
+    this.reader = new TlsReader(this, engine, transport, packetSize);
   }
 
   Connection transport() {
@@ -124,7 +105,7 @@ final class TlsEngineIo {
               : explain(e);
         }
         session = TlsSession.of(engine);
-        refuseHandshakeRecords = !"TLSv1.3".equals(session.protocol());
+        reader.refuseHandshakeRecords(!"TLSv1.3".equals(session.protocol()));
         handshakeDone = true;
       } catch (IOException | RuntimeException e) {
         IOException failure = e instanceof IOException ? (IOException) e : new IOException(e);
@@ -164,9 +145,7 @@ final class TlsEngineIo {
             status = engine.getHandshakeStatus();
             break;
           case NEED_WRAP: {
-            netOut.clear();
-            SSLEngineResult result = engine.wrap(EMPTY, netOut);
-            flushNetOut();
+            SSLEngineResult result = writer.wrapAndFlush();
             if (result.getStatus() == Status.CLOSED) {
               throw new TlsHandshakeException(Reason.OTHER, "the engine closed during the handshake with " + peer(), null);
             }
@@ -176,7 +155,7 @@ final class TlsEngineIo {
           }
           case NEED_UNWRAP:
           case NEED_UNWRAP_AGAIN: {
-            if (status == HandshakeStatus.NEED_UNWRAP && recordLength() < 0) {
+            if (status == HandshakeStatus.NEED_UNWRAP && reader.recordLength() < 0) {
               int n = fillHandshake(deadline);
               handshakeBytes += n;
               if (handshakeBytes > config.maxHandshakeBytes()) {
@@ -190,7 +169,7 @@ final class TlsEngineIo {
               idle = 0;
               continue;
             }
-            SSLEngineResult result = unwrapIntoAppIn();
+            SSLEngineResult result = reader.unwrapIntoAppIn();
             if (result.getStatus() == Status.CLOSED) {
               throw new TlsHandshakeException(Reason.PEER_CLOSED, peer() + " sent close_notify during the handshake", null);
             }
@@ -231,7 +210,7 @@ final class TlsEngineIo {
     }
     int n;
     try {
-      n = fill(Duration.ofNanos(remaining));
+      n = reader.fill(Duration.ofNanos(remaining));
     } catch (ConnectionTimeoutException e) {
       if (e.kind() == ConnectionTimeoutException.Kind.READ) {
         throw handshakeTimeout(e);
@@ -261,7 +240,7 @@ final class TlsEngineIo {
     return e;
   }
 
-  private void runTasks() {
+  void runTasks() {
     Runnable task;
     while ((task = engine.getDelegatedTask()) != null) {
       task.run();
@@ -272,9 +251,7 @@ final class TlsEngineIo {
   private void sendAlertQuietly() {
     try {
       for (int i = 0; i < 4 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        netOut.clear();
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        flushNetOut();
+        SSLEngineResult result = writer.wrapAndFlush();
         if (result.bytesProduced() == 0) {
           break;
         }
@@ -284,92 +261,8 @@ final class TlsEngineIo {
     }
   }
 
-  /** How long a failed write waits for the alert that may explain it. */
-  private static final Duration ALERT_WAIT = Duration.ofMillis(500);
-
-  /**
-   * A write failed because the peer closed or reset the connection: often it did so after
-   * sending an alert (it rejected our certificate, say). If no other thread is reading, read
-   * what is left for a short while; an alert found there becomes the reported failure.
-   */
-  private IOException explain(IOException failure) {
-    if (!readLock.tryLock()) {
-      return failure;
-    }
-    try {
-      long deadline = System.nanoTime() + ALERT_WAIT.toNanos();
-      for (int i = 0; i < 16; i++) {
-        if (recordLength() < 0) {
-          long remaining = deadline - System.nanoTime();
-          if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
-            return failure;
-          }
-          continue;
-        }
-        unwrapIntoAppIn();
-      }
-    } catch (SSLException e) {
-      TlsHandshakeException explained =
-          new TlsHandshakeException(
-              TlsHandshakeException.classify(e), "with " + peer() + ": " + e.getMessage(), e);
-      explained.addSuppressed(failure);
-      return explained;
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    } finally {
-      readLock.unlock();
-    }
-    return failure;
-  }
-
-  // ---- reading ----
-
-  /**
-   * The length of the complete record at netIn's position, or -1. Also enforces the first-record
-   * check and, after a TLS 1.2 handshake, refuses renegotiation.
-   */
-  private int recordLength() throws IOException {
-    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, client, peer());
-    if (netIn.hasRemaining()) {
-      sawFirstRecord = true;
-    }
-    if (length > 0 && refuseHandshakeRecords
-        && (netIn.get(netIn.position()) & 0xff) == TlsRecords.HANDSHAKE) {
-      throw new TlsHandshakeException(
-          Reason.RENEGOTIATION_REFUSED,
-          peer() + " started a TLS 1.2 renegotiation; the connection is closed",
-          null);
-    }
-    return length;
-  }
-
-  /** Reads more ciphertext into netIn; returns the count, or -1 at end of stream. */
-  private int fill(Duration timeout) throws IOException {
-    netIn.compact();
-    try {
-      if (!netIn.hasRemaining()) {
-        throw new TlsHandshakeException(Reason.LIMIT_EXCEEDED, "TLS input buffer full without a complete record", null);
-      }
-      return timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
-    } finally {
-      netIn.flip();
-    }
-  }
-
-  private SSLEngineResult unwrapIntoAppIn() throws SSLException {
-    appIn.compact();
-    try {
-      SSLEngineResult result = engine.unwrap(netIn, appIn);
-      if (result.getStatus() == Status.BUFFER_OVERFLOW) {
-        int needed = engine.getSession().getApplicationBufferSize();
-        if (appIn.position() == 0 && appIn.capacity() < needed) {
-          appIn = ByteBuffer.allocate(needed);
-        }
-      }
-      return result;
-    } finally {
-      appIn.flip();
-    }
+  IOException explain(IOException failure) {
+    return reader.explain(failure);
   }
 
   int read(ByteBuffer dst, Duration timeout) throws IOException {
@@ -377,166 +270,15 @@ final class TlsEngineIo {
       throw new NullPointerException("dst");
     }
     handshake();
-    readLock.lock();
-    try {
-      if (closed) {
-        throw new ConnectionClosedException("cannot read " + peer() + ": the connection is closed");
-      }
-      if (readFailure != null) {
-        throw readFailure;
-      }
-      if (!dst.hasRemaining()) {
-        return 0;
-      }
-      long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-      int idle = 0;
-      boolean viaAppIn = false;
-      while (true) {
-        if (appIn.hasRemaining()) {
-          return transfer(appIn, dst);
-        }
-        if (inboundDone) {
-          return -1;
-        }
-        int length = recordLength();
-        if (length < 0) {
-          Duration wait = null;
-          if (timeout != null) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-              throw new ConnectionTimeoutException(
-                  ConnectionTimeoutException.Kind.READ, timeout,
-                  "no complete TLS record arrived from " + peer() + " within the timeout passed to read");
-            }
-            wait = Duration.ofNanos(remaining);
-          }
-          int filled;
-          try {
-            filled = fill(wait);
-          } catch (ConnectionTimeoutException e) {
-            if (timeout == null || e.kind() != ConnectionTimeoutException.Kind.READ) {
-              throw e;
-            }
-            // Report the timeout the caller passed, not what was left of it for the last read.
-            throw new ConnectionTimeoutException(
-                ConnectionTimeoutException.Kind.READ, timeout,
-                "no complete TLS record arrived from " + peer() + " within the timeout passed to read");
-          }
-          if (filled < 0) {
-            throw truncated();
-          }
-          continue;
-        }
-        SSLEngineResult result;
-        boolean direct = !viaAppIn && dst.remaining() >= length;
-        if (direct) {
-          result = engine.unwrap(netIn, dst);
-        } else {
-          result = unwrapIntoAppIn();
-        }
-        afterUnwrap(result);
-        switch (result.getStatus()) {
-          case OK:
-            if (direct && result.bytesProduced() > 0) {
-              return result.bytesProduced();
-            }
-            break;
-          case CLOSED:
-            inboundDone = true;
-            break;
-          case BUFFER_OVERFLOW:
-            // The engine wants more room than the record length suggests: go through appIn,
-            // which unwrapIntoAppIn has grown to the session's application buffer size.
-            viaAppIn = true;
-            break;
-          case BUFFER_UNDERFLOW:
-            if (fill(null) < 0) {
-              throw truncated();
-            }
-            break;
-          default:
-            throw new IllegalStateException("unexpected unwrap status " + result.getStatus());
-        }
-        idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
-        if (idle > MAX_IDLE_STEPS) {
-          throw new IOException("the TLS engine made no progress reading from " + peer());
-        }
-      }
-    } catch (SSLException e) {
-      transport.abort();
-      closed = true;
-      readFailure = TlsConnection.recordFailure(e, peer());
-      throw readFailure;
-    } catch (TlsHandshakeException e) {
-      transport.abort();
-      closed = true;
-      readFailure = e;
-      throw e;
-    } finally {
-      readLock.unlock();
-    }
+    return reader.read(dst, timeout);
   }
 
-  private void afterUnwrap(SSLEngineResult result) throws IOException {
-    HandshakeStatus status = result.getHandshakeStatus();
-    if (status == HandshakeStatus.NEED_TASK) {
-      runTasks();
-      status = engine.getHandshakeStatus();
-    }
-    if (status == HandshakeStatus.NEED_WRAP) {
-      requestWrap();
-    }
+  TlsWriter writer() {
+    return writer;
   }
 
-  private TlsTruncationException truncated() {
-    try {
-      engine.closeInbound();
-    } catch (SSLException expected) {
-      // The engine complains about the missing close_notify, which is what we report.
-    }
-    TlsTruncationException e =
-        new TlsTruncationException(
-            peer() + " closed the connection without a TLS close_notify: the data may have been"
-                + " truncated (the peer crashed, or someone cut the connection)");
-    readFailure = e;
-    return e;
-  }
+  // ---- writing and closing ----
 
-  private static int transfer(ByteBuffer from, ByteBuffer to) {
-    int n = Math.min(from.remaining(), to.remaining());
-    if (n == from.remaining()) {
-      to.put(from);
-    } else {
-      ByteBuffer slice = from.duplicate();
-      slice.limit(slice.position() + n);
-      to.put(slice);
-      from.position(from.position() + n);
-    }
-    return n;
-  }
-
-  // ---- writing ----
-
-  /** A write waiting for the write lock; whoever holds the lock may wrap it with its own. */
-  private static final class PendingWrite {
-    final ByteBuffer[] srcs;
-    final Thread writer;
-    volatile boolean done;
-    volatile IOException failure;
-
-    PendingWrite(ByteBuffer[] srcs, Thread writer) {
-      this.srcs = srcs;
-      this.writer = writer;
-    }
-  }
-
-  /**
-   * Writes {@code srcs} (flat combining). The writer queues its buffers and tries the lock; the
-   * holder wraps every queued write in one go and wakes their threads, so writers that pile up
-   * behind a slow transport share full records instead of each sending a tiny one. A writer that
-   * finds the lock taken parks until its write is done or the lock may be free; it re-checks at
-   * least every {@value #WRITER_RECHECK_MILLIS} ms, so a lost wake-up costs latency, not liveness.
-   */
   void write(ByteBuffer[] srcs) throws IOException {
     if (srcs == null) {
       throw new NullPointerException("srcs");
@@ -547,212 +289,28 @@ final class TlsEngineIo {
       }
     }
     handshake();
-    PendingWrite mine = new PendingWrite(srcs, Thread.currentThread());
-    pending.add(mine);
-    while (!mine.done) {
-      boolean locked = writeLock.tryLock();
-      if (!locked && Thread.currentThread().isInterrupted()) {
-        // park would return at once forever: wait for the lock the plain way instead.
-        writeLock.lock();
-        locked = true;
-      }
-      if (locked) {
-        try {
-          if (!mine.done) {
-            writeBatch(mine);
-          }
-        } finally {
-          writeLock.unlock();
-        }
-        PendingWrite next = pending.peek();
-        if (next != null) {
-          LockSupport.unpark(next.writer); // the next combiner
-        }
-        break;
-      }
-      LockSupport.parkNanos(this, WRITER_RECHECK_MILLIS * 1_000_000L);
+    writer.write(srcs);
+  }
+
+  /** Throws if this side may not write now; called by the writer under its lock. */
+  void checkWritable() throws ConnectionClosedException {
+    if (closed) {
+      throw new ConnectionClosedException("cannot write to " + peer() + ": the connection is closed");
     }
-    wrapIfPending();
-    if (mine.failure != null) {
-      throw mine.failure;
+    if (outputShutdown) {
+      throw new ConnectionClosedException(
+          "cannot write to " + peer() + ": output was shut down (close_notify sent)");
     }
   }
 
-  /**
-   * Wraps this thread's write and every write queued behind the lock, in arrival order, into as
-   * few full records and transport writes as possible. Each write's bytes stay contiguous.
-   */
-  private void writeBatch(PendingWrite mine) {
-    batch.clear();
-    try {
-      if (closed) {
-        throw new ConnectionClosedException("cannot write to " + peer() + ": the connection is closed");
-      }
-      if (outputShutdown) {
-        throw new ConnectionClosedException(
-            "cannot write to " + peer() + ": output was shut down (close_notify sent)");
-      }
-      netOut.clear();
-      boolean sawMine = false;
-      int buffers = 0;
-      PendingWrite next;
-      while ((next = pending.poll()) != null) {
-        batch.add(next);
-        buffers += next.srcs.length;
-        sawMine |= next == mine;
-        if (sawMine && batch.size() >= MAX_COMBINED_WRITES) {
-          break;
-        }
-      }
-      if (batch.size() == 1) {
-        wrapInto(batch.get(0).srcs);
-      } else {
-        // One gathering wrap over every queued write: small writes share full records.
-        ByteBuffer[] all = new ByteBuffer[buffers];
-        int i = 0;
-        for (PendingWrite write : batch) {
-          System.arraycopy(write.srcs, 0, all, i, write.srcs.length);
-          i += write.srcs.length;
-        }
-        wrapInto(all);
-      }
-      wrapHandshakeOutput();
-      flushNetOut();
-      for (PendingWrite write : batch) {
-        write.done = true;
-      }
-    } catch (IOException e) {
-      IOException reported = translateWriteFailure(e);
-      for (PendingWrite write : batch) {
-        write.failure = reported;
-        write.done = true;
-      }
-      if (!mine.done) {
-        pending.remove(mine);
-        mine.failure = reported;
-        mine.done = true;
-      }
-    } finally {
-      for (PendingWrite write : batch) {
-        if (write != mine) {
-          LockSupport.unpark(write.writer);
-        }
-      }
-      batch.clear();
-    }
+  boolean isClosed() {
+    return closed;
   }
-
-  private IOException translateWriteFailure(IOException e) {
-    if (e instanceof SSLException) {
-      abort();
-      return TlsConnection.recordFailure((SSLException) e, peer());
-    }
-    if (e instanceof ConnectionClosedException || e instanceof ConnectionTimeoutException) {
-      return e;
-    }
-    return explain(e);
-  }
-
-  /** Wraps all of {@code srcs} into netOut, flushing whenever it cannot take another record. */
-  private void wrapInto(ByteBuffer[] srcs) throws IOException {
-    int idle = 0;
-    while (hasRemaining(srcs)) {
-      if (netOut.remaining() < packetSize) {
-        flushNetOut();
-      }
-      SSLEngineResult result = engine.wrap(srcs, netOut);
-      if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        runTasks();
-      }
-      switch (result.getStatus()) {
-        case OK:
-          break;
-        case BUFFER_OVERFLOW:
-          if (netOut.position() == 0) {
-            throw new IOException("TLS record larger than the output buffer of " + netOut.capacity() + " bytes");
-          }
-          flushNetOut();
-          break;
-        case CLOSED:
-          flushNetOut();
-          throw new ConnectionClosedException(
-              "cannot write to " + peer() + ": the TLS session is closed (close_notify was sent or,"
-                  + " under TLS 1.2, received)");
-        default:
-          throw new IllegalStateException("unexpected wrap status " + result.getStatus());
-      }
-      idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
-      if (idle > MAX_IDLE_STEPS) {
-        throw new IOException("the TLS engine made no progress writing to " + peer());
-      }
-    }
-  }
-
-  private static boolean hasRemaining(ByteBuffer[] srcs) {
-    for (ByteBuffer src : srcs) {
-      if (src.hasRemaining()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Wraps whatever the engine needs to send on its own (KeyUpdate, close_notify); caller holds writeLock. */
-  private void wrapHandshakeOutput() throws IOException {
-    wrapPending = false;
-    for (int i = 0; i < MAX_IDLE_STEPS && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-      if (netOut.remaining() < packetSize) {
-        flushNetOut();
-      }
-      SSLEngineResult result = engine.wrap(EMPTY, netOut);
-      if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        runTasks();
-      }
-      if (result.bytesProduced() == 0) {
-        break;
-      }
-    }
-  }
-
-  private void flushNetOut() throws IOException {
-    netOut.flip();
-    try {
-      if (netOut.hasRemaining()) {
-        transport.write(netOut);
-      }
-    } finally {
-      netOut.clear();
-    }
-  }
-
-  /** Called by the reader: send what the engine needs now if nobody is writing, else leave it to the writer. */
-  private void requestWrap() {
-    wrapPending = true;
-    wrapIfPending();
-  }
-
-  private void wrapIfPending() {
-    while (wrapPending && !closed && writeLock.tryLock()) {
-      try {
-        if (wrapPending) {
-          netOut.clear();
-          wrapHandshakeOutput();
-          flushNetOut();
-        }
-      } catch (IOException | RuntimeException e) {
-        // The writer or reader will see the broken transport on its next call.
-        wrapPending = false;
-      } finally {
-        writeLock.unlock();
-      }
-    }
-  }
-
-  // ---- closing ----
 
   void shutdownOutput() throws IOException {
     handshake();
-    writeLock.lock();
+    ReentrantLock lock = writer.lock();
+    lock.lock();
     try {
       if (closed) {
         throw new ConnectionClosedException("cannot shut down output of " + peer() + ": the connection is closed");
@@ -761,18 +319,11 @@ final class TlsEngineIo {
         return;
       }
       outputShutdown = true;
-      sendCloseNotify();
+      writer.sendCloseNotify();
       transport.shutdownOutput();
     } finally {
-      writeLock.unlock();
+      lock.unlock();
     }
-  }
-
-  private void sendCloseNotify() throws IOException {
-    engine.closeOutbound();
-    netOut.clear();
-    wrapHandshakeOutput();
-    flushNetOut();
   }
 
   void close() throws IOException {
@@ -784,20 +335,21 @@ final class TlsEngineIo {
       if (handshakeDone && !outputShutdown) {
         // A writer blocked on a stalled peer holds the lock: then skip close_notify, the
         // transport close below releases it.
+        ReentrantLock lock = writer.lock();
         boolean locked = false;
         try {
-          locked = writeLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+          locked = lock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
         if (locked) {
           try {
             outputShutdown = true;
-            sendCloseNotify();
+            writer.sendCloseNotify();
           } catch (IOException | RuntimeException ignored) {
             // The peer is gone or the transport broke: closing is all that is left.
           } finally {
-            writeLock.unlock();
+            lock.unlock();
           }
         }
       }

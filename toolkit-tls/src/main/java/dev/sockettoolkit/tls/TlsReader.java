@@ -1,0 +1,275 @@
+package dev.sockettoolkit.tls;
+
+import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionClosedException;
+import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+
+/**
+ * The inbound half of {@link TlsEngineIo}. {@code netIn} (room for two maximum records) holds
+ * ciphertext in read mode; {@link TlsRecords} checks each record header before the engine sees
+ * it, and a record is unwrapped only once complete: straight into the caller's buffer when it
+ * fits (no copy), else into {@code appIn}. The handshake uses the same buffers under the
+ * handshake lock, before any read can start.
+ */
+final class TlsReader {
+  private final TlsEngineIo io;
+  private final SSLEngine engine;
+  private final Connection transport;
+  private final boolean client;
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ByteBuffer netIn;
+  private ByteBuffer appIn;
+  // Guarded by readLock after the handshake, by the handshake lock during it.
+  private boolean inboundDone;
+  private boolean sawFirstRecord;
+  private IOException readFailure;
+  private volatile boolean refuseHandshakeRecords;
+
+  TlsReader(TlsEngineIo io, SSLEngine engine, Connection transport, int packetSize) {
+    this.io = io;
+    this.engine = engine;
+    this.transport = transport;
+    this.client = engine.getUseClientMode();
+    this.netIn = ByteBuffer.allocate(2 * packetSize).limit(0);
+    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).limit(0);
+  }
+
+  /** After a TLS 1.2 handshake: refuse handshake records from now on (renegotiation). */
+  void refuseHandshakeRecords(boolean refuse) {
+    this.refuseHandshakeRecords = refuse;
+  }
+
+  /** How long a failed write waits for the alert that may explain it. */
+  private static final Duration ALERT_WAIT = Duration.ofMillis(500);
+
+  /**
+   * A write failed because the peer closed or reset the connection: often it did so after
+   * sending an alert (it rejected our certificate, say). If no other thread is reading, read
+   * what is left for a short while; an alert found there becomes the reported failure.
+   */
+  IOException explain(IOException failure) {
+    if (!readLock.tryLock()) {
+      return failure;
+    }
+    try {
+      long deadline = System.nanoTime() + ALERT_WAIT.toNanos();
+      for (int i = 0; i < 16; i++) {
+        if (recordLength() < 0) {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
+            return failure;
+          }
+          continue;
+        }
+        unwrapIntoAppIn();
+      }
+    } catch (SSLException e) {
+      TlsHandshakeException explained =
+          new TlsHandshakeException(
+              TlsHandshakeException.classify(e), "with " + io.peer() + ": " + e.getMessage(), e);
+      explained.addSuppressed(failure);
+      return explained;
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    } finally {
+      readLock.unlock();
+    }
+    return failure;
+  }
+
+  /**
+   * The length of the complete record at netIn's position, or -1. Also enforces the first-record
+   * check and, after a TLS 1.2 handshake, refuses renegotiation.
+   */
+  int recordLength() throws IOException {
+    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, client, io.peer());
+    if (netIn.hasRemaining()) {
+      sawFirstRecord = true;
+    }
+    if (length > 0 && refuseHandshakeRecords
+        && (netIn.get(netIn.position()) & 0xff) == TlsRecords.HANDSHAKE) {
+      throw new TlsHandshakeException(
+          Reason.RENEGOTIATION_REFUSED,
+          io.peer() + " started a TLS 1.2 renegotiation; the connection is closed",
+          null);
+    }
+    return length;
+  }
+
+  /** Reads more ciphertext into netIn; returns the count, or -1 at end of stream. */
+  int fill(Duration timeout) throws IOException {
+    netIn.compact();
+    try {
+      if (!netIn.hasRemaining()) {
+        throw new TlsHandshakeException(Reason.LIMIT_EXCEEDED, "TLS input buffer full without a complete record", null);
+      }
+      return timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
+    } finally {
+      netIn.flip();
+    }
+  }
+
+  SSLEngineResult unwrapIntoAppIn() throws SSLException {
+    appIn.compact();
+    try {
+      SSLEngineResult result = engine.unwrap(netIn, appIn);
+      if (result.getStatus() == Status.BUFFER_OVERFLOW) {
+        int needed = engine.getSession().getApplicationBufferSize();
+        if (appIn.position() == 0 && appIn.capacity() < needed) {
+          appIn = ByteBuffer.allocate(needed);
+        }
+      }
+      return result;
+    } finally {
+      appIn.flip();
+    }
+  }
+
+  int read(ByteBuffer dst, Duration timeout) throws IOException {
+    readLock.lock();
+    try {
+      if (io.isClosed()) {
+        throw new ConnectionClosedException("cannot read " + io.peer() + ": the connection is closed");
+      }
+      if (readFailure != null) {
+        throw readFailure;
+      }
+      if (!dst.hasRemaining()) {
+        return 0;
+      }
+      long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+      int idle = 0;
+      boolean viaAppIn = false;
+      while (true) {
+        if (appIn.hasRemaining()) {
+          return transfer(appIn, dst);
+        }
+        if (inboundDone) {
+          return -1;
+        }
+        int length = recordLength();
+        if (length < 0) {
+          Duration wait = null;
+          if (timeout != null) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+              throw new ConnectionTimeoutException(
+                  ConnectionTimeoutException.Kind.READ, timeout,
+                  "no complete TLS record arrived from " + io.peer() + " within the timeout passed to read");
+            }
+            wait = Duration.ofNanos(remaining);
+          }
+          int filled;
+          try {
+            filled = fill(wait);
+          } catch (ConnectionTimeoutException e) {
+            if (timeout == null || e.kind() != ConnectionTimeoutException.Kind.READ) {
+              throw e;
+            }
+            // Report the timeout the caller passed, not what was left of it for the last read.
+            throw new ConnectionTimeoutException(
+                ConnectionTimeoutException.Kind.READ, timeout,
+                "no complete TLS record arrived from " + io.peer() + " within the timeout passed to read");
+          }
+          if (filled < 0) {
+            throw truncated();
+          }
+          continue;
+        }
+        SSLEngineResult result;
+        boolean direct = !viaAppIn && dst.remaining() >= length;
+        if (direct) {
+          result = engine.unwrap(netIn, dst);
+        } else {
+          result = unwrapIntoAppIn();
+        }
+        afterUnwrap(result);
+        switch (result.getStatus()) {
+          case OK:
+            if (direct && result.bytesProduced() > 0) {
+              return result.bytesProduced();
+            }
+            break;
+          case CLOSED:
+            inboundDone = true;
+            break;
+          case BUFFER_OVERFLOW:
+            // The engine wants more room than the record length suggests: go through appIn,
+            // which unwrapIntoAppIn has grown to the session's application buffer size.
+            viaAppIn = true;
+            break;
+          case BUFFER_UNDERFLOW:
+            if (fill(null) < 0) {
+              throw truncated();
+            }
+            break;
+          default:
+            throw new IllegalStateException("unexpected unwrap status " + result.getStatus());
+        }
+        idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
+        if (idle > TlsEngineIo.MAX_IDLE_STEPS) {
+          throw new IOException("the TLS engine made no progress reading from " + io.peer());
+        }
+      }
+    } catch (SSLException e) {
+      io.abort();
+      readFailure = TlsConnection.recordFailure(e, io.peer());
+      throw readFailure;
+    } catch (TlsHandshakeException e) {
+      io.abort();
+      readFailure = e;
+      throw e;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private void afterUnwrap(SSLEngineResult result) throws IOException {
+    HandshakeStatus status = result.getHandshakeStatus();
+    if (status == HandshakeStatus.NEED_TASK) {
+      io.runTasks();
+      status = engine.getHandshakeStatus();
+    }
+    if (status == HandshakeStatus.NEED_WRAP) {
+      io.writer().requestWrap();
+    }
+  }
+
+  private TlsTruncationException truncated() {
+    try {
+      engine.closeInbound();
+    } catch (SSLException expected) {
+      // The engine complains about the missing close_notify, which is what we report.
+    }
+    TlsTruncationException e =
+        new TlsTruncationException(
+            io.peer() + " closed the connection without a TLS close_notify: the data may have been"
+                + " truncated (the peer crashed, or someone cut the connection)");
+    readFailure = e;
+    return e;
+  }
+
+  private static int transfer(ByteBuffer from, ByteBuffer to) {
+    int n = Math.min(from.remaining(), to.remaining());
+    if (n == from.remaining()) {
+      to.put(from);
+    } else {
+      ByteBuffer slice = from.duplicate();
+      slice.limit(slice.position() + n);
+      to.put(slice);
+      from.position(from.position() + n);
+    }
+    return n;
+  }
+
+}
