@@ -78,7 +78,8 @@ public final class LoopbackBenchmark {
     OUT.println("Socket Toolkit loopback benchmark" + (settings.quick ? " (--quick)" : ""));
     OUT.println("  JVM:     " + System.getProperty("java.vm.name") + " " + Runtime.version()
         + " (server JVMs: " + (settings.serverJava == null ? "the same" : settings.serverJava)
-        + ", " + ServerProcess.HEAP + ")");
+        + ", " + ServerProcess.HEAP + (settings.serverJvmArgs.isEmpty() ? "" : " " + String.join(" ", settings.serverJvmArgs))
+        + ")");
     OUT.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpuModel());
     OUT.println("  started: " + Instant.now());
@@ -143,7 +144,7 @@ public final class LoopbackBenchmark {
     try {
       for (Stack stack : stacks) {
         try {
-          servers.put(stack, ServerProcess.start(settings.serverJava, stack, tls == null ? null : tls.file));
+          servers.put(stack, ServerProcess.start(settings, stack, tls == null ? null : tls.file));
           clients.put(stack, Stacks.client(stack, tls == null ? null : tls.material));
         } catch (Exception | LinkageError e) {
           OUT.println("  WARNING: " + stack.label() + " " + mode + " could not start: " + e);
@@ -286,7 +287,7 @@ public final class LoopbackBenchmark {
       return;
     }
     for (Stack stack : plainStacks) {
-      try (ServerProcess server = ServerProcess.start(settings.serverJava, stack, null)) {
+      try (ServerProcess server = ServerProcess.start(settings, stack, null)) {
         IdleConnections.PerConnection cost = IdleConnections.measure(server, n);
         heap.add(stack, cost.heapBytes / 1024);
         rss.add(stack, cost.rssBytes / 1024);

@@ -41,13 +41,14 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the server JVM for {@code stack}, with {@code java} (null: the running JVM's launcher)
+   * Starts the server JVM for {@code stack}, with the launcher and options of {@code settings}
    * and TLS from {@code tlsFile} (null: plain).
    */
-  static ServerProcess start(String java, Stack stack, Path tlsFile) throws IOException {
+  static ServerProcess start(Settings settings, Stack stack, Path tlsFile) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(java != null ? java : currentJava());
+    command.add(settings.serverJava != null ? settings.serverJava : currentJava());
     command.add(HEAP);
+    command.addAll(settings.serverJvmArgs);
     command.add("-Dio.netty.leakDetection.level=disabled");
     command.add("-Dbench.netty.tls=" + NettyEcho.TLS_PROTOCOL);
     command.add("-cp");

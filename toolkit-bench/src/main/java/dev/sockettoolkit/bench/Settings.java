@@ -33,6 +33,8 @@ final class Settings {
   List<Stack> stacks = new ArrayList<>(List.of(Stack.values()));
   /** The java launcher for the server JVMs; null means the one running the benchmark. */
   String serverJava;
+  /** Extra options for the server JVMs, e.g. {@code -Xss256k}. */
+  List<String> serverJvmArgs = new ArrayList<>();
 
   static Settings parse(String... args) {
     Settings s = new Settings();
@@ -74,6 +76,8 @@ final class Settings {
         }
       } else if (arg.startsWith("--server-java=")) {
         s.serverJava = value(arg);
+      } else if (arg.startsWith("--server-jvm-arg=")) {
+        s.serverJvmArgs.add(value(arg));
       } else {
         throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
       }
@@ -96,6 +100,7 @@ final class Settings {
         "  --only=plain,tls,latency,idle   run only these groups of rows",
         "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run",
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
+        "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"
             + " better=<higher|lower>; netty is Netty's NIO transport (JDK TLS provider in TLS rows).");
   }

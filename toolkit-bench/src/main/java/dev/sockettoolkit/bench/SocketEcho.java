@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSocket;
  * waiting. TLS is {@code SSLSocket} on the JDK provider.
  */
 final class SocketEcho {
-  private static final int BUFFER = 64 * 1024;
+  private static final int BUFFER = 16 * 1024;
 
   private SocketEcho() {}
 
