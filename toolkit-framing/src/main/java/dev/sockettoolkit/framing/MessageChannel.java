@@ -5,15 +5,12 @@ import dev.sockettoolkit.core.ConnectionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -65,10 +62,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private final Connection connection;
   private final FrameCodec<T> codec;
 
-  private final ReentrantLock sendLock = new ReentrantLock();
-  private final OutboundBuffer out = new OutboundBuffer(BufferPool.SHARED);
-  private final ConcurrentLinkedQueue<PendingSend<T>> waiting = new ConcurrentLinkedQueue<>();
-  private final List<PendingSend<T>> batch = new ArrayList<>();
+  private final Sender<T> sender;
 
   private final ReentrantLock receiveLock = new ReentrantLock();
   private final FrameDecoder<T> decoder;
@@ -82,6 +76,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
+    this.sender = new Sender<>(connection, codec);
     this.in = new InboundBuffer(BufferPool.SHARED, codec.maxFrameSize());
   }
 
@@ -115,93 +110,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws IOException if the connection failed
    */
   public void send(T message) throws IOException {
-    Objects.requireNonNull(message, "message");
-    PendingSend<T> own = null;
-    if (!sendLock.tryLock()) {
-      own = new PendingSend<>(message);
-      waiting.add(own);
-      sendLock.lock();
-    }
-    IOException ownFailure = null;
-    try {
-      if (own != null && own.done) {
-        ownFailure = own.failure;
-      } else {
-        if (own == null) {
-          out.beginFrame();
-          try {
-            codec.encode(message, out);
-          } catch (IOException | RuntimeException e) {
-            out.abortFrame();
-            throw e;
-          }
-        }
-        ownFailure = sendBatch(own);
-      }
-    } finally {
-      out.release();
-      sendLock.unlock();
-    }
-    if (ownFailure != null) {
-      throw ownFailure;
-    }
-  }
-
-  /**
-   * Encodes the waiting frames of other threads, writes everything, and reports how it went:
-   * returns the failure of {@code own} (which may be among the waiting), or null.
-   */
-  private IOException sendBatch(PendingSend<T> own) throws IOException {
-    batch.clear();
-    for (PendingSend<T> p; (p = waiting.poll()) != null; ) {
-      out.beginFrame();
-      try {
-        codec.encode(p.message, out);
-        batch.add(p);
-      } catch (IOException e) {
-        out.abortFrame();
-        p.fail(e);
-      } catch (RuntimeException e) {
-        out.abortFrame();
-        p.fail(new IOException("the codec failed to encode the message: " + e, e));
-      }
-      if (out.shouldFlush()) {
-        flushBatch();
-      }
-    }
-    try {
-      out.flushTo(connection);
-    } catch (IOException e) {
-      for (PendingSend<T> p : batch) {
-        p.fail(e);
-      }
-      batch.clear();
-      throw e;
-    }
-    for (PendingSend<T> p : batch) {
-      p.done = true;
-    }
-    batch.clear();
-    return own == null ? null : own.failure;
-  }
-
-  private void flushBatch() throws IOException {
-    try {
-      out.flushTo(connection);
-    } catch (IOException e) {
-      for (PendingSend<T> p : batch) {
-        p.fail(e);
-      }
-      batch.clear();
-      for (PendingSend<T> p; (p = waiting.poll()) != null; ) {
-        p.fail(e);
-      }
-      throw e;
-    }
-    for (PendingSend<T> p : batch) {
-      p.done = true;
-    }
-    batch.clear();
+    sender.send(message);
   }
 
   /**
@@ -214,28 +123,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws IOException if the connection failed
    */
   public void sendAll(Collection<? extends T> messages) throws IOException {
-    Objects.requireNonNull(messages, "messages");
-    sendLock.lock();
-    try {
-      for (T message : messages) {
-        Objects.requireNonNull(message, "messages contains null");
-        out.beginFrame();
-        try {
-          codec.encode(message, out);
-        } catch (IOException | RuntimeException e) {
-          out.abortFrame();
-          out.flushTo(connection);
-          throw e;
-        }
-        if (out.shouldFlush()) {
-          out.flushTo(connection);
-        }
-      }
-      out.flushTo(connection);
-    } finally {
-      out.release();
-      sendLock.unlock();
-    }
+    sender.sendAll(messages);
   }
 
   // ---- receiving ----
@@ -445,12 +333,12 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    */
   @Override
   public void close() throws IOException {
-    sendLock.lock();
     try {
-      closed = true;
-      connection.close();
+      sender.exclusively(() -> {
+        closed = true;
+        connection.close();
+      });
     } finally {
-      sendLock.unlock();
       if (receiveLock.tryLock()) {
         try {
           in.release();
@@ -472,21 +360,5 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   @Override
   public String toString() {
     return "MessageChannel{" + codec + " over " + connection + "}";
-  }
-
-  /** A message another thread is sending, waiting for the thread that holds the send lock. */
-  private static final class PendingSend<T> {
-    final T message;
-    volatile boolean done;
-    volatile IOException failure;
-
-    PendingSend(T message) {
-      this.message = message;
-    }
-
-    void fail(IOException e) {
-      failure = e;
-      done = true;
-    }
   }
 }
