@@ -159,6 +159,11 @@ public final class TlsConnection implements Connection {
     return io.session();
   }
 
+  /** The JSSE session id, for tests of session resumption. */
+  byte[] sslSessionId() {
+    return io.sslSessionId();
+  }
+
   /** The connection this TLS layer runs over. */
   public Connection transport() {
     return io.transport();

@@ -273,6 +273,10 @@ final class TlsEngineIo {
     return reader.read(dst, timeout);
   }
 
+  byte[] sslSessionId() {
+    return engine.getSession().getId();
+  }
+
   TlsWriter writer() {
     return writer;
   }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 enum Transports {
   IN_MEMORY,
   TCP,
+  /** A Unix-domain socket in a temporary directory. */
+  UNIX,
   /** In-memory, with every read and write cut into one-byte pieces. */
   ONE_BYTE;
 
@@ -60,7 +62,11 @@ enum Transports {
           return new Pair(new ChunkingConnection(pair.client(), 1), new ChunkingConnection(pair.server(), 1), null);
         }
         case TCP:
-          return tcp();
+          return socket(new java.net.InetSocketAddress("127.0.0.1", 0));
+        case UNIX: {
+          java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tls-test");
+          return socket(java.net.UnixDomainSocketAddress.of(dir.resolve("s.sock")));
+        }
         default:
           throw new AssertionError(this);
       }
@@ -69,12 +75,12 @@ enum Transports {
     }
   }
 
-  private static Pair tcp() throws IOException {
+  private static Pair socket(java.net.SocketAddress address) throws IOException {
     BlockingQueue<Connection> accepted = new ArrayBlockingQueue<>(1);
     CountDownLatch done = new CountDownLatch(1);
     Server server =
         Server.builder()
-            .bind("127.0.0.1", 0)
+            .bind(address)
             .options(OPTIONS)
             .drainTimeout(Duration.ofSeconds(1))
             .handler(
@@ -83,7 +89,7 @@ enum Transports {
                   done.await(60, TimeUnit.SECONDS);
                 })
             .start();
-    Connection client = Client.connect("127.0.0.1:" + server.port(), OPTIONS);
+    Connection client = Client.connect(server.localAddress(), OPTIONS);
     Connection serverSide;
     try {
       serverSide = accepted.poll(10, TimeUnit.SECONDS);
@@ -97,6 +103,15 @@ enum Transports {
     return new Pair(client, serverSide, () -> {
       done.countDown();
       server.close();
+      if (address instanceof java.net.UnixDomainSocketAddress) {
+        java.nio.file.Path file = ((java.net.UnixDomainSocketAddress) address).getPath();
+        try {
+          java.nio.file.Files.deleteIfExists(file);
+          java.nio.file.Files.deleteIfExists(file.getParent());
+        } catch (IOException ignored) {
+          // a leftover temporary directory is harmless
+        }
+      }
     });
   }
 }
