@@ -200,6 +200,15 @@ public final class LineCodec implements FrameCodec<String> {
         return null;
       }
       int length = in.remaining();
+      if (length > maxLineLength) {
+        // The scan let a possible terminator's first byte (a CR) pass the maximum; now it is content.
+        if (tooLong == TooLongPolicy.DISCARD) {
+          scanner.consume(in, length);
+          throw new FrameTooLongException(length, maxLineLength, true);
+        }
+        failure = new FrameTooLongException(length, maxLineLength, false);
+        throw failure;
+      }
       try {
         String last = text.decode(in, in.position(), length, scanner.offset(), "line");
         scanner.consume(in, length);
