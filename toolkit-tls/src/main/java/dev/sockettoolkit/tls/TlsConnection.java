@@ -124,7 +124,9 @@ public final class TlsConnection implements Connection {
       try {
         try {
           tls.handshake();
-        } catch (TlsHandshakeException | ConnectionTimeoutException e) {
+        } catch (IOException e) {
+          // Untrusted peers fail handshakes all the time (scanners, plaintext, resets): one line
+          // each, and the server carries on.
           LOG.log(
               Level.INFO,
               "TLS handshake with {0} failed: {1}",
