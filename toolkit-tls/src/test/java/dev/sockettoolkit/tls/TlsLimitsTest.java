@@ -112,4 +112,33 @@ class TlsLimitsTest {
       assertEquals(Reason.PIN_MISMATCH, e.reason(), e.getMessage());
     }
   }
+
+  @Test
+  void aHandshakeRecordAfterATls12HandshakeIsRefusedAsRenegotiation() throws Exception {
+    TlsConfig client = TestPki.client().protocols("TLSv1.2").build();
+    try (TlsPeers.Tls tls = TlsPeers.open(Transports.IN_MEMORY, client, "localhost", TestPki.server().build())) {
+      tls.handshake();
+      // A (ciphertext) handshake record as a renegotiating client would send it.
+      tls.pair.client.write(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x03, 0x00, 0x20, 1, 2, 3, 4, 5, 6, 7, 8,
+          9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}));
+      TlsHandshakeException e = assertThrows(TlsHandshakeException.class, () -> tls.server.read(ByteBuffer.allocate(10)));
+      assertEquals(Reason.RENEGOTIATION_REFUSED, e.reason(), e.getMessage());
+    }
+  }
+
+  @Test
+  void garbageAfterTheHandshakeFailsTheConnectionWithoutLooping() throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(Transports.IN_MEMORY, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      byte[] record = new byte[5 + 100];
+      record[0] = 0x17;
+      record[1] = 0x03;
+      record[2] = 0x03;
+      record[4] = 100;
+      tls.pair.client.write(ByteBuffer.wrap(record));
+      java.io.IOException e = assertThrows(java.io.IOException.class, () -> tls.server.read(ByteBuffer.allocate(10)));
+      assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+      assertThrows(java.io.IOException.class, () -> tls.server.read(ByteBuffer.allocate(10)));
+    }
+  }
 }
