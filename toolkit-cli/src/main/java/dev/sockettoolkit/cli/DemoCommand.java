@@ -142,12 +142,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void echo(TlsConnection connection, FrameCodec<ByteBuffer> codec) throws IOException {
     connection.session().peerPrincipal().ifPresent(p -> serverSeen.add(p.getName()));
-    MessageChannel<ByteBuffer> channel = MessageChannel.open(connection, codec);
-    ByteBuffer frame;
-    while ((frame = channel.receive()) != null) {
-      channel.send(frame);
-    }
-    channel.close();
+    ServeCommand.Echo.echo(MessageChannel.open(connection, codec));
   }
 
   /** What one client saw. */

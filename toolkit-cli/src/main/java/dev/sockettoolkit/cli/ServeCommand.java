@@ -145,10 +145,19 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void echoFrames(Connection connection) throws IOException {
-      MessageChannel<ByteBuffer> channel = MessageChannel.open(connection, codec);
-      ByteBuffer frame;
-      while ((frame = channel.receive()) != null) {
-        channel.send(frame);
+      echo(MessageChannel.open(connection, codec));
+    }
+
+    /** Echoes until the peer ends its stream; all frames one read brought go back in one write. */
+    static void echo(MessageChannel<ByteBuffer> channel) throws IOException {
+      List<ByteBuffer> batch = new ArrayList<>();
+      for (ByteBuffer frame; (frame = channel.receive()) != null; ) {
+        batch.add(frame);
+        for (ByteBuffer next; batch.size() < 1024 && (next = channel.receiveBuffered()) != null; ) {
+          batch.add(next);
+        }
+        channel.sendAll(batch);
+        batch.clear();
       }
       channel.close();
     }
