@@ -29,6 +29,12 @@ final class DelimiterScanner {
   /** Bytes compared, for the linear-work test. */
   long examined;
 
+  /**
+   * After {@link #find} at the end of stream found no frame: whether the remaining bytes end with
+   * the start of a delimiter (a CR without its LF), so they are a frame cut off in its delimiter.
+   */
+  boolean cutByEnd;
+
   /** After a successful {@link #find}: the frame's content length and its delimiter's length. */
   int contentLength;
   int delimiterLength;
@@ -78,9 +84,10 @@ final class DelimiterScanner {
       int s = scanned;
       int match = 0;
       boolean waiting = false;
-      boolean cutByEnd = false;
+      /** Where the end of stream cut off what may have been a delimiter, or -1. */
+      int cutAt = -1;
       while (s < available) {
-        if (s > maxLength && !discarding) {
+        if (s > maxLength && !discarding && cutAt < 0) {
           scanned = s;
           tooLong(in);
         }
@@ -102,26 +109,24 @@ final class DelimiterScanner {
                 match = Math.max(match, n);
               } else if (!endOfStream) {
                 waiting = true; // a longer delimiter may still match
-              } else {
-                cutByEnd = true; // the stream ended inside what may have been a delimiter
+              } else if (cutAt < 0) {
+                cutAt = s; // the stream ended inside what may have been a delimiter
               }
             }
           }
           if (waiting || match > 0) {
             break;
           }
-          if (cutByEnd) {
-            // Not a bare CR: its LF may have been cut off. The caller reports a truncation.
-            break;
-          }
         }
-        if (forbidden != null && forbidden[b & 0xFF] && !discarding) {
+        // A CR whose LF was cut off by the end of stream is a truncation, not a bare CR.
+        if (forbidden != null && forbidden[b & 0xFF] && !discarding && cutAt < 0) {
           throw new MalformedFrameException(
               "bare " + (b == '\r' ? "CR" : "LF") + " in strict CRLF mode", offset + s);
         }
         s++;
       }
-      if (s > maxLength && !discarding) {
+      cutByEnd = cutAt >= 0 && match == 0;
+      if (s > maxLength && !discarding && (cutAt < 0 || match > 0)) {
         // Every candidate up to the limit was ruled out: the content is too long, whatever follows.
         scanned = s;
         tooLong(in);

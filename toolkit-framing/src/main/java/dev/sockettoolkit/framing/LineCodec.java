@@ -200,8 +200,14 @@ public final class LineCodec implements FrameCodec<String> {
         return null;
       }
       int length = in.remaining();
+      if (forbidden != null && scanner.cutByEnd) {
+        // Strict CRLF: a final CR cannot be content, so its LF was cut off.
+        failure = new TruncatedFrameException(length, 1);
+        throw failure;
+      }
       if (length > maxLineLength) {
-        // The scan let a possible terminator's first byte (a CR) pass the maximum; now it is content.
+        // The final CR that might have started a terminator is content after all (it is allowed
+        // as content in this mode), and it takes the line over the maximum.
         if (tooLong == TooLongPolicy.DISCARD) {
           scanner.consume(in, length);
           throw new FrameTooLongException(length, maxLineLength, true);

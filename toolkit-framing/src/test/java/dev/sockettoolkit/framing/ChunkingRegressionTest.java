@@ -137,4 +137,33 @@ class ChunkingRegressionTest {
     assertThrows(MalformedFrameException.class, () -> decoder.decode(in));
     assertThrows(MalformedFrameException.class, () -> decoder.decodeAtEnd(in));
   }
+
+  @Test
+  void aDelimiterCutByTheEndDoesNotHideAShorterOneAfterIt() {
+    DelimiterCodec codec =
+        FrameCodecs.delimiter(new byte[] {1, 0, 0}, new byte[] {0}).keepDelimiter(true).build();
+    List<Object> events = Decoding.oneByteAtATime(codec, new byte[] {1, 0}).events;
+    assertEquals(List.of(List.of((byte) 1, (byte) 0), "end"), events);
+    assertEquals(events, Decoding.allAtOnce(codec, new byte[] {1, 0}).events);
+  }
+
+  @Test
+  void aCrCutOffByTheEndIsATruncationInStrictMode() {
+    for (LineCodec.FinalLine policy : LineCodec.FinalLine.values()) {
+      LineCodec strict =
+          FrameCodecs.lines().terminator(LineCodec.Terminator.STRICT_CRLF).finalLine(policy).build();
+      List<Object> events = decode(strict, "ok\r\nabc\r");
+      assertEquals("ok", events.get(0));
+      if (policy == LineCodec.FinalLine.DISCARD) {
+        assertEquals("end", events.get(1));
+      } else {
+        assertTrue(events.get(1).toString().startsWith("TruncatedFrameException"), events.toString());
+      }
+    }
+    LineCodec lenient = FrameCodecs.lines().finalLine(LineCodec.FinalLine.ACCEPT).maxLineLength(4).build();
+    assertEquals(List.of("abc\r", "end"), decode(lenient, "abc\r"));
+    LineCodec tight = FrameCodecs.lines().finalLine(LineCodec.FinalLine.ACCEPT).maxLineLength(3).build();
+    assertEquals(List.of("abc", "end"), decode(tight, "abc\r\n"));
+    assertTrue(decode(tight, "abc\r").get(0).toString().startsWith("FrameTooLongException"));
+  }
 }
