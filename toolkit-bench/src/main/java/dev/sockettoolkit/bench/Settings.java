@@ -30,7 +30,8 @@ final class Settings {
   boolean tls = true;
   boolean latency = true;
   boolean idle = true;
-  List<Stack> stacks = new ArrayList<>(List.of(Stack.values()));
+  List<Stack> stacks =
+      new ArrayList<>(List.of(Stack.TOOLKIT, Stack.NETTY_NIO, Stack.NETTY_EPOLL, Stack.NETTY_OPENSSL, Stack.SOCKET));
   /** The java launcher for the server JVMs; null means the one running the benchmark. */
   String serverJava;
   /** Extra options for the server JVMs, e.g. {@code -Xss256k}. */
@@ -98,7 +99,8 @@ final class Settings {
         "  --measure-ms=N          length of each measurement (default 2000)",
         "  --idle-connections=N    connections in the idle-memory rows (default 10000)",
         "  --only=plain,tls,latency,idle   run only these groups of rows",
-        "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run",
+        "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
+        "                          toolkit-writer, an echo handler with a coalescing writer thread, on request)",
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"

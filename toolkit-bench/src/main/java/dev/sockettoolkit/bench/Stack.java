@@ -9,6 +9,12 @@ package dev.sockettoolkit.bench;
 enum Stack {
   /** This toolkit: {@code Server} + {@code MessageChannel} + the length-prefix codec. */
   TOOLKIT("toolkit"),
+  /**
+   * This toolkit with an echo handler that hands received messages to a second thread, which
+   * sends whatever has queued up with one {@code sendAll}: what write coalescing inside {@code
+   * MessageChannel} would gain. Not run unless asked for ({@code --stacks}).
+   */
+  TOOLKIT_WRITER("toolkit-writer"),
   /** Netty with the NIO transport and, for TLS, {@code SslHandler} on the JDK provider. */
   NETTY_NIO("netty-nio"),
   /** Netty with the native epoll transport (plain rows only). */

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The echo protocol on this toolkit, written as its documentation shows: a {@code Server} whose
@@ -23,6 +25,9 @@ import java.util.List;
 final class ToolkitEcho {
   private ToolkitEcho() {}
 
+  /** Ends the writer thread's queue. */
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
+
   static FrameCodec<ByteBuffer> codec() {
     return FrameCodecs.lengthPrefix().maxFrameSize(Settings.MAX_FRAME).build();
   }
@@ -30,7 +35,7 @@ final class ToolkitEcho {
   static final class Server implements EchoServer {
     private final dev.sockettoolkit.core.Server server;
 
-    Server(TlsMaterial tls) throws IOException {
+    Server(TlsMaterial tls, boolean coalescingWriter) throws IOException {
       FrameCodec<ByteBuffer> codec = codec();
       TlsConfig config =
           tls == null
@@ -46,12 +51,58 @@ final class ToolkitEcho {
                   connection -> {
                     Connection c = config == null ? connection : TlsConnection.server(connection, config);
                     try (MessageChannel<ByteBuffer> channel = MessageChannel.open(c, codec)) {
+                      if (coalescingWriter) {
+                        echoWithWriterThread(channel);
+                        return;
+                      }
                       for (ByteBuffer message; (message = channel.receive()) != null; ) {
                         channel.send(message);
                       }
                     }
                   })
               .start();
+    }
+
+    /**
+     * Receives on this thread and sends on another, which takes everything queued since its last
+     * send in one {@code sendAll}: one write per burst instead of one per message.
+     */
+    private static void echoWithWriterThread(MessageChannel<ByteBuffer> channel) throws Exception {
+      LinkedBlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>();
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      Thread writer = new Thread(() -> {
+        List<ByteBuffer> batch = new ArrayList<>();
+        try {
+          while (true) {
+            batch.add(queue.take());
+            queue.drainTo(batch);
+            boolean last = batch.get(batch.size() - 1) == END;
+            if (last) {
+              batch.remove(batch.size() - 1);
+            }
+            channel.sendAll(batch);
+            batch.clear();
+            if (last) {
+              return;
+            }
+          }
+        } catch (IOException | InterruptedException e) {
+          failure.set(e);
+        }
+      }, "toolkit-echo-writer");
+      writer.setDaemon(true);
+      writer.start();
+      try {
+        for (ByteBuffer message; (message = channel.receive()) != null; ) {
+          queue.add(message);
+        }
+      } finally {
+        queue.add(END);
+        writer.join();
+      }
+      if (failure.get() != null) {
+        throw failure.get();
+      }
     }
 
     @Override
