@@ -38,6 +38,8 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
   /** The default maximum frame size, 64 KiB. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
 
+  private static final String SETTING = "maxFrameSize(...) on FrameCodecs.delimiter(...)";
+
   /** Longest delimiter accepted, so that buffers stay within maxFrameSize plus a small constant. */
   static final int MAX_DELIMITER_LENGTH = 64;
 
@@ -82,13 +84,13 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
                 + " no other");
       }
       if (end > maxFrameSize) {
-        throw new FrameTooLongException(end, maxFrameSize, false);
+        throw new FrameTooLongException(end, maxFrameSize, false, SETTING);
       }
       out.put(frame);
       return;
     }
     if (length > maxFrameSize) {
-      throw new FrameTooLongException(length, maxFrameSize, false);
+      throw new FrameTooLongException(length, maxFrameSize, false, SETTING);
     }
     int end = firstFrameEnd(frame, encodeDelimiter);
     if (end != length) {
@@ -172,7 +174,8 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
   /** Decoding state for one stream. */
   private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting {
     private final DelimiterScanner scanner =
-        new DelimiterScanner(delimiters, null, maxFrameSize, tooLong == TooLongPolicy.DISCARD);
+        new DelimiterScanner(
+            delimiters, null, maxFrameSize, tooLong == TooLongPolicy.DISCARD, SETTING);
     private FrameException failure;
 
     @Override

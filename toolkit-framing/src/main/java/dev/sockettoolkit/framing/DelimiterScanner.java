@@ -20,6 +20,8 @@ final class DelimiterScanner {
   private final boolean[] forbidden;
   private final int maxLength;
   private final boolean discardTooLong;
+  /** How to raise the limit, for error messages. */
+  private final String setting;
 
   /** Candidates ruled out, relative to the buffer's position. */
   private int scanned;
@@ -40,10 +42,17 @@ final class DelimiterScanner {
   int delimiterLength;
 
   /**
+   * @param setting how to raise the limit, for error messages
    * @param forbidden bytes that are an error in a frame's content (a bare CR or LF in strict CRLF
    *     mode), or null
    */
-  DelimiterScanner(byte[][] delimiters, boolean[] forbidden, int maxLength, boolean discardTooLong) {
+  DelimiterScanner(
+      byte[][] delimiters,
+      boolean[] forbidden,
+      int maxLength,
+      boolean discardTooLong,
+      String setting) {
+    this.setting = setting;
     this.delimiters = delimiters;
     for (byte[] d : delimiters) {
       firstBytes[d[0] & 0xFF] = true;
@@ -163,8 +172,8 @@ final class DelimiterScanner {
       discarding = true;
       consumeRaw(in, scanned);
       scanned = 0;
-      throw new FrameTooLongException(-1, maxLength, true);
+      throw new FrameTooLongException(-1, maxLength, true, setting);
     }
-    throw new FrameTooLongException(-1, maxLength, false);
+    throw new FrameTooLongException(-1, maxLength, false, setting);
   }
 }

@@ -44,7 +44,8 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
   @Override
   public void encode(ByteBuffer frame, FrameSink out) throws IOException {
     if (frame.remaining() > length) {
-      throw new FrameTooLongException(frame.remaining(), length, false);
+      throw new FrameTooLongException(
+          frame.remaining(), length, false, "a larger FrameCodecs.fixedLength(n)");
     }
     if (frame.remaining() != length) {
       throw new MalformedFrameException(

@@ -34,21 +34,33 @@ public class FrameTooLongException extends FrameException {
    * @param discarded whether the decoder skips this frame and carries on
    */
   public FrameTooLongException(long length, long limit, boolean discarded) {
-    super(message(length, limit, discarded));
+    this(length, limit, discarded, "maxFrameSize(...) on the codec's builder");
+  }
+
+  /**
+   * Creates the exception with the standard message, naming {@code setting} as the way to raise
+   * the limit.
+   *
+   * @param setting how to raise the limit, for example {@code "maxLineLength(...) on
+   *     FrameCodecs.lines()"}
+   */
+  public FrameTooLongException(long length, long limit, boolean discarded, String setting) {
+    super(message(length, limit, discarded, setting));
     this.length = length;
     this.limit = limit;
     this.discarded = discarded;
   }
 
-  private static String message(long length, long limit, boolean discarded) {
+  private static String message(long length, long limit, boolean discarded, String setting) {
     String size =
         length < 0 ? "more than " + limit + " bytes" : Long.toUnsignedString(length) + " bytes";
     return String.format(
         Locale.ROOT,
-        "frame of %s exceeds the maximum frame size of %d bytes; raise it with maxFrameSize(...)"
-            + " on the codec's builder if such frames are expected%s",
+        "frame of %s exceeds the maximum frame size of %d bytes; raise it with %s if such"
+            + " frames are expected%s",
         size,
         limit,
+        setting,
         discarded ? " (the frame was discarded and decoding continues)" : "");
   }
 

@@ -100,7 +100,8 @@ final class InboundBuffer {
       return;
     }
     if (b.capacity() >= cap) {
-      throw new FrameTooLongException(-1, cap - SLACK, false);
+      throw new FrameTooLongException(
+          -1, cap - SLACK, false, "the codec's maxFrameSize (its decoder did not enforce it)");
     }
     upgrade((int) Math.min(cap, 2L * b.capacity()));
   }

@@ -33,6 +33,8 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   /** The default maximum payload size, 1 MiB (lowered to what a narrow length field can express). */
   public static final int DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
 
+  private static final String SETTING = "maxFrameSize(...) on FrameCodecs.lengthPrefix()";
+
   /** Longest fixed header accepted, so that buffers stay within maxFrameSize plus a small constant. */
   static final int MAX_FIXED_HEADER = 64;
 
@@ -95,7 +97,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   public void encode(ByteBuffer frame, FrameSink out) throws IOException {
     int length = frame.remaining();
     if (length > maxFrameSize) {
-      throw new FrameTooLongException(length, maxFrameSize, false);
+      throw new FrameTooLongException(length, maxFrameSize, false, SETTING);
     }
     long field = length + adjustment;
     if (field < 0) {
@@ -275,9 +277,9 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
       if (payload > maxFrameSize) {
         if (tooLong == TooLongPolicy.DISCARD) {
           discarding = true;
-          throw new FrameTooLongException(payload, maxFrameSize, true);
+          throw new FrameTooLongException(payload, maxFrameSize, true, SETTING);
         }
-        throw new FrameTooLongException(payload, maxFrameSize, false);
+        throw new FrameTooLongException(payload, maxFrameSize, false, SETTING);
       }
       return true;
     }

@@ -33,6 +33,7 @@ public final class LineCodec implements FrameCodec<String> {
   /** The default maximum line length, 8 KiB, not counting the terminator. */
   public static final int DEFAULT_MAX_LINE_LENGTH = 8 * 1024;
 
+  static final String SETTING = "maxLineLength(...) on FrameCodecs.lines()";
   private static final byte[] LF = {'\n'};
   private static final byte[] CRLF = {'\r', '\n'};
 
@@ -124,7 +125,7 @@ public final class LineCodec implements FrameCodec<String> {
     int n = line.length();
     if (n > maxLineLength) {
       // Each char is at least one byte in an ASCII-compatible charset: too long whatever its bytes.
-      throw new FrameTooLongException(n, maxLineLength, false);
+      throw new FrameTooLongException(n, maxLineLength, false, SETTING);
     }
     for (int i = 0; i < n; i++) {
       char c = line.charAt(i);
@@ -152,7 +153,7 @@ public final class LineCodec implements FrameCodec<String> {
     }
     byte[] bytes = toBytes(line);
     if (bytes.length > maxLineLength) {
-      throw new FrameTooLongException(bytes.length, maxLineLength, false);
+      throw new FrameTooLongException(bytes.length, maxLineLength, false, SETTING);
     }
     out.put(bytes);
     out.put(encodeTerminator);
@@ -171,7 +172,8 @@ public final class LineCodec implements FrameCodec<String> {
   /** Decoding state for one stream. */
   private final class Decoder implements FrameDecoder<String>, ScanCounting {
     private final DelimiterScanner scanner =
-        new DelimiterScanner(delimiters, forbidden, maxLineLength, tooLong == TooLongPolicy.DISCARD);
+        new DelimiterScanner(
+            delimiters, forbidden, maxLineLength, tooLong == TooLongPolicy.DISCARD, SETTING);
     private final TextDecoding text = new TextDecoding(charset, replace);
     private FrameException failure;
 
@@ -210,9 +212,9 @@ public final class LineCodec implements FrameCodec<String> {
         // as content in this mode), and it takes the line over the maximum.
         if (tooLong == TooLongPolicy.DISCARD) {
           scanner.consume(in, length);
-          throw new FrameTooLongException(length, maxLineLength, true);
+          throw new FrameTooLongException(length, maxLineLength, true, SETTING);
         }
-        failure = new FrameTooLongException(length, maxLineLength, false);
+        failure = new FrameTooLongException(length, maxLineLength, false, SETTING);
         throw failure;
       }
       try {
