@@ -17,6 +17,11 @@ interface EchoClient extends AutoCloseable {
   long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
       throws Exception;
 
+  /** The TLS protocol and cipher suite of its last connection ({@code TLSv1.3/TLS_AES_...}), or null. */
+  default String negotiated() {
+    return null;
+  }
+
   /** Releases what the client holds between loads (event loops). */
   @Override
   void close() throws java.io.IOException;

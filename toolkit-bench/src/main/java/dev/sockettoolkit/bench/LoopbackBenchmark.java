@@ -198,6 +198,12 @@ public final class LoopbackBenchmark {
       }
     }
     OUT.printf(Locale.ROOT, "  (each stack ran %d ms unmeasured first)%n", settings.stackWarmupMillis);
+    for (Map.Entry<Stack, EchoClient> client : clients.entrySet()) {
+      String negotiated = client.getValue().negotiated();
+      if (negotiated != null) {
+        OUT.println("  " + client.getKey().label() + " negotiated " + negotiated);
+      }
+    }
   }
 
   private void throughputRow(

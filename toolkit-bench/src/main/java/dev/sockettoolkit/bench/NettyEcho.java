@@ -139,6 +139,7 @@ final class NettyEcho {
     private final NettyTransport transport;
     private final SslContext ssl;
     private final EventLoopGroup group;
+    private volatile String negotiated;
 
     Client(Stack stack, TlsMaterial tls) throws Exception {
       transport = transport(stack);
@@ -177,8 +178,14 @@ final class NettyEcho {
       SslHandler handler = channel.pipeline().get(SslHandler.class);
       if (handler != null) {
         handler.handshakeFuture().sync();
+        negotiated = handler.engine().getSession().getProtocol() + "/" + handler.engine().getSession().getCipherSuite();
       }
       return channel;
+    }
+
+    @Override
+    public String negotiated() {
+      return negotiated;
     }
 
     static ByteBuf payload(int size) {

@@ -117,6 +117,7 @@ final class SocketEcho {
 
   /** One client connection: the load's frames go out through a buffered stream, flushed per batch. */
   static final class Connection implements BlockingLoad.Connection {
+    static volatile String negotiated;
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -139,6 +140,7 @@ final class SocketEcho {
         parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
         secure.setSSLParameters(parameters);
         secure.startHandshake();
+        negotiated = secure.getSession().getProtocol() + "/" + secure.getSession().getCipherSuite();
         s = secure;
       }
       socket = s;
@@ -189,6 +191,11 @@ final class SocketEcho {
 
     Client(TlsMaterial tls) throws Exception {
       this.tls = tls == null ? null : tls.clientContext();
+    }
+
+    @Override
+    public String negotiated() {
+      return Connection.negotiated;
     }
 
     @Override

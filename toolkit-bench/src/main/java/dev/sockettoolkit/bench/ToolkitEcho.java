@@ -123,6 +123,7 @@ final class ToolkitEcho {
 
   /** One client connection: a message channel, sending batches with {@code sendAll}. */
   static final class ClientConnection implements BlockingLoad.Connection {
+    static volatile String negotiated;
     private final MessageChannel<ByteBuffer> channel;
     private final List<ByteBuffer> batch;
 
@@ -134,6 +135,7 @@ final class ToolkitEcho {
       if (tls != null) {
         TlsConnection secure = TlsConnection.client(connection, tls, "localhost");
         secure.handshake();
+        negotiated = secure.session().protocol() + "/" + secure.session().cipherSuite();
         connection = secure;
       }
       channel = MessageChannel.open(connection, codec());
@@ -178,6 +180,11 @@ final class ToolkitEcho {
           tls == null
               ? null
               : TlsConfig.client().trust(TrustMaterial.of(tls.ca())).protocols("TLSv1.3").build();
+    }
+
+    @Override
+    public String negotiated() {
+      return ClientConnection.negotiated;
     }
 
     @Override
