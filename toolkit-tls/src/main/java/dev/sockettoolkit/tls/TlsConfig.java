@@ -52,6 +52,8 @@ import javax.net.ssl.SSLContext;
 public final class TlsConfig {
   /** Default handshake timeout, in seconds. */
   public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
+  /** Default time {@code close()} waits for the peer's close_notify, in milliseconds. */
+  public static final int DEFAULT_CLOSE_NOTIFY_TIMEOUT_MILLIS = 500;
   /** Default cap on bytes a peer may send during one handshake. */
   public static final int DEFAULT_MAX_HANDSHAKE_BYTES = 64 * 1024;
   /** The protocol versions enabled by default, newest first. */
@@ -81,6 +83,7 @@ public final class TlsConfig {
   private final List<String> protocols;
   private final List<String> cipherSuites;
   private final int maxHandshakeBytes;
+  private final Duration closeNotifyTimeout;
   private final SSLContext context;
 
   private TlsConfig(Builder<?> b, boolean client) {
@@ -96,6 +99,7 @@ public final class TlsConfig {
     this.protocols = List.copyOf(b.protocols);
     this.cipherSuites = List.copyOf(b.cipherSuites);
     this.maxHandshakeBytes = b.maxHandshakeBytes;
+    this.closeNotifyTimeout = b.closeNotifyTimeout;
     this.context = SslContexts.create(this);
   }
 
@@ -173,6 +177,11 @@ public final class TlsConfig {
     return maxHandshakeBytes;
   }
 
+  /** How long {@code close()} waits for the peer's close_notify or end of stream. */
+  public Duration closeNotifyTimeout() {
+    return closeNotifyTimeout;
+  }
+
   List<byte[]> pinBytes() {
     return pins;
   }
@@ -201,6 +210,7 @@ public final class TlsConfig {
     List<String> protocols = DEFAULT_PROTOCOLS;
     List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
     int maxHandshakeBytes = DEFAULT_MAX_HANDSHAKE_BYTES;
+    Duration closeNotifyTimeout = Duration.ofMillis(DEFAULT_CLOSE_NOTIFY_TIMEOUT_MILLIS);
 
     Builder() {}
 
@@ -265,6 +275,19 @@ public final class TlsConfig {
             DEFAULT_CIPHER_SUITES);
       }
       this.cipherSuites = List.of(suites);
+      return self();
+    }
+
+    /**
+     * How long {@code close()} lingers, after sending close_notify and half-closing, reading and
+     * discarding input until the peer's close_notify or end of stream; {@value
+     * TlsConfig#DEFAULT_CLOSE_NOTIFY_TIMEOUT_MILLIS} ms by default, zero to close at once. The
+     * linger keeps the OS from answering unread input with a reset that could destroy data still
+     * in flight to the peer; the peer sees the end of stream at once either way.
+     */
+    public B closeNotifyTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative(), "closeNotifyTimeout must not be negative: %s", timeout);
+      this.closeNotifyTimeout = timeout;
       return self();
     }
 

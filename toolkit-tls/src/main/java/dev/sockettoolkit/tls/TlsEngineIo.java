@@ -350,12 +350,20 @@ final class TlsEngineIo {
           try {
             outputShutdown = true;
             writer.sendCloseNotify();
+            // The peer reads our close_notify and end of stream now, not after the linger below.
+            transport.shutdownOutput();
           } catch (IOException | RuntimeException ignored) {
             // The peer is gone or the transport broke: closing is all that is left.
           } finally {
             lock.unlock();
           }
         }
+      }
+      if (handshakeDone && !config.closeNotifyTimeout().isZero()) {
+        // Closing a socket with unread input makes the OS send a reset, which can destroy the
+        // reply still in flight to the peer. Read (and discard) until the peer's close_notify or
+        // end of stream, for a bounded time.
+        reader.drainUntilPeerCloses(config.closeNotifyTimeout());
       }
     } finally {
       transport.close();

@@ -272,4 +272,36 @@ final class TlsReader {
     return n;
   }
 
+
+  /**
+   * After close_notify was sent: reads and discards input until the peer's close_notify, end of
+   * stream, a failure or {@code timeout}. Skipped if another thread is reading (closing the
+   * transport releases it) or the input already ended.
+   */
+  void drainUntilPeerCloses(Duration timeout) {
+    if (!readLock.tryLock()) {
+      return;
+    }
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      for (int steps = 0; !inboundDone && readFailure == null && steps < 10_000; steps++) {
+        appIn.clear().limit(0);
+        if (recordLength() < 0) {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
+            return;
+          }
+          continue;
+        }
+        if (unwrapIntoAppIn().getStatus() == Status.CLOSED) {
+          inboundDone = true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Timeout, reset or garbage: the connection is being closed anyway.
+    } finally {
+      appIn.clear().limit(0);
+      readLock.unlock();
+    }
+  }
 }

@@ -212,4 +212,51 @@ class TlsConnectionTest {
       assertArrayEquals(new byte[] {'x'}, readExactly(tls.server, 1));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void aServerThatClosesWithUnreadInputStillDeliversItsReply(String protocol) throws Exception {
+    // The client sends a request and more it will never have answered, then reads the reply.
+    // The server reads only the request, replies with 2 MiB and closes: without the close
+    // linger, the unread input would make the OS reset the connection under the reply.
+    int replySize = 2 << 20;
+    TlsConfig server = TestPki.server().protocols(protocol).build();
+    try (dev.sockettoolkit.core.Server tcp =
+        dev.sockettoolkit.core.Server.builder()
+            .bind("127.0.0.1", 0)
+            .handler(
+                TlsConnection.serverHandler(
+                    server,
+                    tls -> {
+                      readExactly(tls, 5);
+                      send(tls, replySize, 5);
+                    }))
+            .start()) {
+      try (TlsConnection tls =
+          TlsConnection.client(
+              dev.sockettoolkit.core.Client.connect("127.0.0.1:" + tcp.port(), Transports.OPTIONS),
+              TestPki.client().build(),
+              "localhost")) {
+        tls.write(ascii("hello"));
+        tls.write(ByteBuffer.wrap(new byte[30_000]));
+        assertEquals(replyCrc(replySize, 5), receive(tls, replySize));
+        assertEquals(-1, tls.read(ByteBuffer.allocate(1)));
+      }
+    }
+  }
+
+  /** The CRC {@link #send} computes for {@code size} bytes from {@code seed}, without sending. */
+  private static long replyCrc(int size, long seed) {
+    CRC32 crc = new CRC32();
+    Random random = new Random(seed);
+    int sent = 0;
+    while (sent < size) {
+      int n = Math.min(size - sent, 1 + random.nextInt(random.nextBoolean() ? 100 : 70_000));
+      byte[] chunk = new byte[n];
+      random.nextBytes(chunk);
+      crc.update(chunk);
+      sent += n;
+    }
+    return crc.getValue();
+  }
 }
