@@ -100,7 +100,8 @@ final class Settings {
         "  --idle-connections=N    connections in the idle-memory rows (default 10000)",
         "  --only=plain,tls,latency,idle   run only these groups of rows",
         "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
-        "                          toolkit-writer, an echo handler with a coalescing writer thread, on request)",
+        "                          on request: toolkit-simple, a send per message, and toolkit-writer,",
+        "                          a second thread that sends what queued up with one sendAll)",
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"

@@ -7,8 +7,17 @@ package dev.sockettoolkit.bench;
  * printed for context.
  */
 enum Stack {
-  /** This toolkit: {@code Server} + {@code MessageChannel} + the length-prefix codec. */
+  /**
+   * This toolkit: {@code Server} + {@code MessageChannel} + the length-prefix codec, the handler
+   * answering every message that one read brought with one {@code sendAll} ({@code receive}, then
+   * {@code receiveBuffered} until null), as {@code MessageChannel}'s documentation shows.
+   */
   TOOLKIT("toolkit"),
+  /**
+   * This toolkit with the simplest handler, {@code send} per {@code receive}: one write per
+   * message. Not run unless asked for ({@code --stacks}).
+   */
+  TOOLKIT_SIMPLE("toolkit-simple"),
   /**
    * This toolkit with an echo handler that hands received messages to a second thread, which
    * sends whatever has queued up with one {@code sendAll}: what write coalescing inside {@code

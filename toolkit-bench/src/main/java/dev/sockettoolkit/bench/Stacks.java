@@ -9,9 +9,9 @@ final class Stacks {
   static EchoServer server(Stack stack, TlsMaterial tls) throws Exception {
     switch (stack) {
       case TOOLKIT:
-        return new ToolkitEcho.Server(tls, false);
+      case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
-        return new ToolkitEcho.Server(tls, true);
+        return new ToolkitEcho.Server(tls, stack);
       case SOCKET:
         return new SocketEcho.Server(tls);
       default:
@@ -22,6 +22,7 @@ final class Stacks {
   static EchoClient client(Stack stack, TlsMaterial tls) throws Exception {
     switch (stack) {
       case TOOLKIT:
+      case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
         return new ToolkitEcho.Client(tls);
       case SOCKET:

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The echo protocol on this toolkit, written as its documentation shows: a {@code Server} whose
  * handler wraps the connection in a {@code MessageChannel} with the 4-byte length-prefix codec
- * (inside a {@code TlsConnection} for TLS) and sends back every message it receives.
+ * (inside a {@code TlsConnection} for TLS) and sends back every message it receives; see {@link
+ * Stack} for the three handlers.
  */
 final class ToolkitEcho {
   private ToolkitEcho() {}
@@ -35,7 +36,8 @@ final class ToolkitEcho {
   static final class Server implements EchoServer {
     private final dev.sockettoolkit.core.Server server;
 
-    Server(TlsMaterial tls, boolean coalescingWriter) throws IOException {
+    /** An echo server whose handler is the one {@code stack} names (a toolkit stack). */
+    Server(TlsMaterial tls, Stack stack) throws IOException {
       FrameCodec<ByteBuffer> codec = codec();
       TlsConfig config =
           tls == null
@@ -51,16 +53,31 @@ final class ToolkitEcho {
                   connection -> {
                     Connection c = config == null ? connection : TlsConnection.server(connection, config);
                     try (MessageChannel<ByteBuffer> channel = MessageChannel.open(c, codec)) {
-                      if (coalescingWriter) {
+                      if (stack == Stack.TOOLKIT_WRITER) {
                         echoWithWriterThread(channel);
-                        return;
-                      }
-                      for (ByteBuffer message; (message = channel.receive()) != null; ) {
-                        channel.send(message);
+                      } else if (stack == Stack.TOOLKIT_SIMPLE) {
+                        for (ByteBuffer message; (message = channel.receive()) != null; ) {
+                          channel.send(message);
+                        }
+                      } else {
+                        echoPerRead(channel);
                       }
                     }
                   })
               .start();
+    }
+
+    /** Answers every message that one read brought with one {@code sendAll}. */
+    private static void echoPerRead(MessageChannel<ByteBuffer> channel) throws IOException {
+      List<ByteBuffer> replies = new ArrayList<>();
+      for (ByteBuffer first; (first = channel.receive()) != null; ) {
+        replies.add(first);
+        for (ByteBuffer next; (next = channel.receiveBuffered()) != null; ) {
+          replies.add(next);
+        }
+        channel.sendAll(replies);
+        replies.clear();
+      }
     }
 
     /**
