@@ -78,10 +78,12 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
     int length = frame.remaining();
     if (keepDelimiter) {
       int end = firstFrameEnd(frame, null);
-      if (end < 0 || end + delimiterLengthAt(frame, end) != length) {
+      if (end < 0
+          || end + delimiterLengthAt(frame, end) != length
+          || endsWithTheStartOfADelimiter(frame)) {
         throw new MalformedFrameException(
-            "a frame sent with keepDelimiter must end with exactly one delimiter and contain"
-                + " no other");
+            "a frame sent with keepDelimiter must end with exactly one delimiter, contain no"
+                + " other, and not end with the start of a longer one");
       }
       if (end > maxFrameSize) {
         throw new FrameTooLongException(end, maxFrameSize, false, SETTING);
@@ -131,6 +133,23 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether a delimiter runs off the end of {@code frame} with every byte matching: the next
+   * frame's first bytes could complete it, and the decoder would then end this frame there.
+   */
+  private boolean endsWithTheStartOfADelimiter(ByteBuffer frame) {
+    int p = frame.position();
+    int length = frame.remaining();
+    for (int s = Math.max(0, length - MAX_DELIMITER_LENGTH); s < length; s++) {
+      for (byte[] d : delimiters) {
+        if (s + d.length > length && startsWith(d, frame, p + s, length - s)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The length of the longest delimiter that matches at {@code s}, and that no longer one extends. */

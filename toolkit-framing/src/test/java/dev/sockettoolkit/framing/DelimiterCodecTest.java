@@ -32,6 +32,18 @@ class DelimiterCodecTest {
   }
 
   @Test
+  void keptDelimiterFrameMustNotEndWithTheStartOfAnotherDelimiter() {
+    // [0, 13] ends with the delimiter [13], but [0, 13, 10] starts at its first byte: a next frame
+    // beginning with 10 would complete it and the two frames would decode as [0, 13, 10], [13].
+    DelimiterCodec codec = FrameCodecs.delimiter(new byte[] {0, 13, 10}, new byte[] {13})
+        .keepDelimiter(true).build();
+    assertThrows(MalformedFrameException.class,
+        () -> codec.encodeToBuffer(ByteBuffer.wrap(new byte[] {0, 13})));
+    DelimiterCodec crlf = FrameCodecs.delimiter(ascii("\r"), ascii("\r\n")).keepDelimiter(true).build();
+    assertThrows(MalformedFrameException.class, () -> crlf.encodeToBuffer(buffer("a\r")));
+  }
+
+  @Test
   void encoderRefusesAPayloadThatWouldNotDecodeBack() {
     DelimiterCodec codec = FrameCodecs.delimiter(ascii("aa")).build();
     assertThrows(MalformedFrameException.class, () -> codec.encodeToBuffer(buffer("xaay")));
