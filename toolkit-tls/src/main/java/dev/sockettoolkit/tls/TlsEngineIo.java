@@ -29,6 +29,9 @@ final class TlsEngineIo {
   static final int MAX_IDLE_STEPS = 8;
   /** How long close() waits for a busy writer before it closes without close_notify. */
   private static final long CLOSE_LOCK_WAIT_MILLIS = 100;
+  /** How long and how much a connection whose handshake failed reads before it closes. */
+  private static final Duration FAILURE_LINGER = Duration.ofMillis(200);
+  private static final int FAILURE_LINGER_BYTES = 64 * 1024;
 
   private final Connection transport;
   private final SSLEngine engine;
@@ -114,7 +117,7 @@ final class TlsEngineIo {
         if (failure instanceof ConnectionTimeoutException) {
           transport.abort();
         } else {
-          closeQuietly(transport);
+          closeAfterFailure();
         }
         throw failure;
       }
@@ -373,6 +376,36 @@ final class TlsEngineIo {
   void abort() {
     closed = true;
     transport.abort();
+  }
+
+  /**
+   * After a failed handshake: the engine's alert is on its way; half-close, then read and discard
+   * what the peer still sends (its next flight, usually) for a moment before closing. Closing with
+   * unread input would make the OS reset the connection, and the reset can overtake the alert, so
+   * the peer would see "connection reset" instead of the reason.
+   */
+  private void closeAfterFailure() {
+    try {
+      transport.shutdownOutput();
+      ByteBuffer scratch = ByteBuffer.allocate(8192);
+      long deadline = System.nanoTime() + FAILURE_LINGER.toNanos();
+      int drained = 0;
+      while (drained < FAILURE_LINGER_BYTES) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          break;
+        }
+        scratch.clear();
+        int n = transport.read(scratch, Duration.ofNanos(remaining));
+        if (n < 0) {
+          break;
+        }
+        drained += n;
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // Timeout, reset, or already closed: closing is all that is left.
+    }
+    closeQuietly(transport);
   }
 
   private static void closeQuietly(Connection connection) {
