@@ -14,6 +14,7 @@ final class RecordCountingConnection implements Connection {
   private final IntPredicate counted;
   final AtomicInteger records = new AtomicInteger();
   final AtomicInteger writes = new AtomicInteger();
+  final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
   private final byte[] header = new byte[5];
   private int headerFill;
   private int skip;
@@ -30,6 +31,7 @@ final class RecordCountingConnection implements Connection {
   public void write(ByteBuffer... srcs) throws IOException {
     writes.incrementAndGet();
     for (ByteBuffer src : srcs) {
+      bytes.addAndGet(src.remaining());
       for (int i = src.position(); i < src.limit(); ) {
         if (skip > 0) {
           int n = Math.min(skip, src.limit() - i);
