@@ -47,8 +47,10 @@ import javax.net.ssl.SSLException;
  *   <li>{@link #read} returns -1 only after the peer's {@code close_notify}; an end of stream
  *       without it throws {@link TlsTruncationException}.
  *   <li>{@link #shutdownOutput()} sends {@code close_notify} and half-closes: under TLS 1.3 the
- *       peer can still send. {@link #close()} sends {@code close_notify} and closes the transport;
- *       it does not wait for the peer's {@code close_notify}.
+ *       peer can still send. {@link #close()} sends {@code close_notify}, half-closes, then reads
+ *       and discards input until the peer's {@code close_notify} or end of stream for at most
+ *       {@link TlsConfig#closeNotifyTimeout()} (so unread input does not make the OS reset the
+ *       connection under data still in flight), and closes the transport.
  *   <li>One thread may read while another writes. Locks are {@code ReentrantLock}s, so virtual
  *       threads do not pin. A TLS 1.3 KeyUpdate that arrives while a writer is blocked is answered
  *       by that writer as soon as it gets through.
@@ -197,7 +199,11 @@ public final class TlsConnection implements Connection {
     io.shutdownOutput();
   }
 
-  /** Sends {@code close_notify} (if the handshake finished) and closes the transport. Idempotent. */
+  /**
+   * Sends {@code close_notify} (if the handshake finished), half-closes, lingers at most {@link
+   * TlsConfig#closeNotifyTimeout()} for the peer's {@code close_notify} or end of stream, and
+   * closes the transport. A thread blocked in {@link #read} is released. Idempotent.
+   */
   @Override
   public void close() throws IOException {
     io.close();

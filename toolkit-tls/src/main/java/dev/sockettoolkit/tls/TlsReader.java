@@ -22,6 +22,7 @@ import javax.net.ssl.SSLException;
  * handshake lock, before any read can start.
  */
 final class TlsReader {
+  private static final int INITIAL_APP_BUFFER = 4096;
   private final TlsEngineIo io;
   private final SSLEngine engine;
   private final Connection transport;
@@ -41,7 +42,9 @@ final class TlsReader {
     this.transport = transport;
     this.client = engine.getUseClientMode();
     this.netIn = ByteBuffer.allocate(2 * packetSize).limit(0);
-    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).limit(0);
+    // Small until a record needs more (unwrapIntoAppIn grows it once): connections that exchange
+    // small messages, or read into large buffers directly, never need the full 16 KiB.
+    this.appIn = ByteBuffer.allocate(INITIAL_APP_BUFFER).limit(0);
   }
 
   /** After a TLS 1.2 handshake: refuse handshake records from now on (renegotiation). */
