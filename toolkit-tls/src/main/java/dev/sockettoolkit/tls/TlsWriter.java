@@ -17,8 +17,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * The outbound half of {@link TlsEngineIo}: every {@code wrap} happens here, under one lock, into
- * {@code netOut} (room for two maximum records), which is flushed to the transport whenever it
- * cannot take another record.
+ * {@code netOut} (room for two maximum records, borrowed from {@link OutputBufferPool} only while
+ * the lock is held), which is flushed to the transport whenever it cannot take another record.
  *
  * <p>Writes use flat combining: a writer queues its buffers and tries the lock; the holder wraps
  * every queued write in one gathering {@code wrap}, so writers that pile up behind a slow
@@ -40,7 +40,8 @@ final class TlsWriter {
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
   private final List<PendingWrite> batch = new ArrayList<>(); // guarded by lock
-  private final ByteBuffer netOut; // guarded by lock
+  private final int outCapacity;
+  private ByteBuffer netOut; // guarded by lock; borrowed for each locked section
   private volatile boolean wrapPending;
 
   /** A write waiting for the lock; whoever holds the lock may wrap it with its own. */
@@ -61,7 +62,7 @@ final class TlsWriter {
     this.engine = engine;
     this.transport = transport;
     this.packetSize = packetSize;
-    this.netOut = ByteBuffer.allocate(2 * packetSize);
+    this.outCapacity = 2 * packetSize;
   }
 
   /** The lock every wrap holds; closing takes it to send close_notify. */
@@ -87,7 +88,12 @@ final class TlsWriter {
       if (locked) {
         try {
           if (!mine.done) {
-            writeBatch(mine);
+            borrow();
+            try {
+              writeBatch(mine);
+            } finally {
+              giveBack();
+            }
           }
         } finally {
           lock.unlock();
@@ -219,14 +225,25 @@ final class TlsWriter {
   /** One handshake flight (or alert): wraps once and sends it. Used during the handshake. */
   SSLEngineResult wrapAndFlush() throws IOException {
     lock.lock();
+    borrow();
     try {
-      netOut.clear();
       SSLEngineResult result = engine.wrap(EMPTY, netOut);
       flushNetOut();
       return result;
     } finally {
+      giveBack();
       lock.unlock();
     }
+  }
+
+  private void borrow() {
+    netOut = OutputBufferPool.acquire(outCapacity);
+  }
+
+  private void giveBack() {
+    ByteBuffer buffer = netOut;
+    netOut = null;
+    OutputBufferPool.release(buffer);
   }
 
   /** Wraps whatever the engine needs to send on its own (KeyUpdate, close_notify); caller holds the lock. */
@@ -269,9 +286,13 @@ final class TlsWriter {
     while (wrapPending && !io.isClosed() && lock.tryLock()) {
       try {
         if (wrapPending) {
-          netOut.clear();
-          wrapHandshakeOutput();
-          flushNetOut();
+          borrow();
+          try {
+            wrapHandshakeOutput();
+            flushNetOut();
+          } finally {
+            giveBack();
+          }
         }
       } catch (IOException | RuntimeException e) {
         // The writer or reader will see the broken transport on its next call.
@@ -285,8 +306,12 @@ final class TlsWriter {
   /** Sends close_notify; caller holds the lock. */
   void sendCloseNotify() throws IOException {
     engine.closeOutbound();
-    netOut.clear();
-    wrapHandshakeOutput();
-    flushNetOut();
+    borrow();
+    try {
+      wrapHandshakeOutput();
+      flushNetOut();
+    } finally {
+      giveBack();
+    }
   }
 }
