@@ -63,29 +63,41 @@ class TlsLimitsTest {
 
   @Test
   void aHugeClientHelloFailsFastWithoutBufferingIt() throws Exception {
+    // A ClientHello claiming 16 MB: the engine refuses the length at once.
     try (Transports.Pair pair = Transports.IN_MEMORY.open()) {
-      TlsConnection server = TlsConnection.server(pair.server, TestPki.server().maxHandshakeBytes(32 * 1024).build());
+      TlsConnection server = TlsConnection.server(pair.server, TestPki.server().build());
+      pair.client.write(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x00, 0x04, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
+      TlsHandshakeException e = assertThrows(TlsHandshakeException.class, server::handshake);
+      assertEquals(Reason.OTHER, e.reason(), e.getMessage());
+    }
+  }
+
+  @Test
+  void handshakeInputIsCappedEvenWhenTheEngineWouldBufferIt() throws Exception {
+    // A 30,000-byte ClientHello (under the JDK's own 32 KiB message limit) in 1,000-byte records:
+    // the engine would reassemble it; maxHandshakeBytes cuts it off first.
+    try (Transports.Pair pair = Transports.IN_MEMORY.open()) {
+      TlsConnection server = TlsConnection.server(pair.server, TestPki.server().maxHandshakeBytes(16 * 1024).build());
       CompletableFuture<Void> flood =
           TlsPeers.async(
               () -> {
-                // A ClientHello claiming 16 MB, then full-size handshake records of filler.
-                byte[] record = new byte[5 + 16384];
-                record[0] = 0x16;
-                record[1] = 0x03;
-                record[2] = 0x01;
-                record[3] = 0x40;
-                record[4] = 0x00;
-                record[5] = 0x01;
-                record[6] = (byte) 0xff;
-                record[7] = (byte) 0xff;
-                record[8] = (byte) 0xff;
                 try {
-                  for (int i = 0; i < 1024; i++) {
+                  for (int i = 0; i < 31; i++) {
+                    byte[] record = new byte[5 + 1000];
+                    record[0] = 0x16;
+                    record[1] = 0x03;
+                    record[2] = 0x01;
+                    record[3] = (byte) (1000 >> 8);
+                    record[4] = (byte) 1000;
+                    if (i == 0) {
+                      record[5] = 0x01; // ClientHello
+                      record[6] = 0x00;
+                      record[7] = (byte) (30_000 >> 8);
+                      record[8] = (byte) 30_000;
+                      record[9] = 0x03;
+                      record[10] = 0x03;
+                    }
                     pair.client.write(ByteBuffer.wrap(record));
-                    record[5] = 0x00;
-                    record[6] = 0x00;
-                    record[7] = 0x00;
-                    record[8] = 0x00;
                   }
                 } catch (java.io.IOException expected) {
                   // the server hung up
@@ -93,7 +105,8 @@ class TlsLimitsTest {
                 return null;
               });
       TlsHandshakeException e = assertThrows(TlsHandshakeException.class, server::handshake);
-      assertTrue(e.reason() == Reason.LIMIT_EXCEEDED || e.reason() == Reason.OTHER, e.getMessage());
+      assertEquals(Reason.LIMIT_EXCEEDED, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("maxHandshakeBytes"), e.getMessage());
       pair.client.abort();
       TlsPeers.await(flood);
     }
