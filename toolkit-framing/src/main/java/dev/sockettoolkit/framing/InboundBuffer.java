@@ -1,6 +1,7 @@
 package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.ConnectionTimeoutException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -13,12 +14,19 @@ import java.time.Duration;
  * buffer of its own ({@value #SMALL} bytes), so an idle channel, blocked in a read, holds no large
  * buffer. When a read fills the buffer, data is flowing: the next reads go into a 64 KiB buffer
  * borrowed from a shared pool, which is given back once a read finds everything decoded and the
- * previous read did not fill it. A frame larger than that grows the buffer, by doubling, up to
- * the codec's maximum frame size plus {@value #SLACK} bytes of headers and delimiters.
+ * previous read brought less than {@value #BULK} bytes. After a bulk read the next read first
+ * waits up to 20 ms in the large buffer; if nothing comes, the buffer goes back to the pool and the
+ * channel waits in its small one, so a peer that goes quiet right after a burst does not leave 64
+ * KiB held. A frame larger than that grows the buffer, by doubling, up to the codec's maximum
+ * frame size plus {@value #SLACK} bytes of headers and delimiters.
  */
 final class InboundBuffer {
   static final int SMALL = 512;
   static final int SLACK = 1024;
+  /** A read of at least this many bytes keeps the large buffer for the next read. */
+  static final int BULK = 4096;
+  /** How long a channel that was streaming waits with its large buffer before it gives it back. */
+  static final Duration PROBE = Duration.ofMillis(20);
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final BufferPool pool;
@@ -28,6 +36,8 @@ final class InboundBuffer {
   private volatile ByteBuffer buffer = EMPTY;
   private boolean pooled;
   private boolean lastReadFilled;
+  /** Whether the last read brought at least {@value #BULK} bytes: data is streaming in. */
+  private boolean lastReadBulk;
 
   InboundBuffer(BufferPool pool, int maxFrameSize) {
     this.pool = pool;
@@ -49,7 +59,25 @@ final class InboundBuffer {
    * connection's read timeout). Returns the count, or -1 at end of stream.
    */
   int readFrom(Connection connection, Duration timeout) throws IOException {
-    prepare();
+    if (prepare()) {
+      // Streaming so far: try the large buffer for a moment. If the peer has gone quiet, give it
+      // back and wait in the small one, so an idle channel never sits on 64 KiB.
+      boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
+      try {
+        return readInto(connection, bounded ? timeout : PROBE);
+      } catch (ConnectionTimeoutException e) {
+        if (bounded || e.kind() != ConnectionTimeoutException.Kind.READ) {
+          throw e;
+        }
+      }
+      useSmall();
+      lastReadFilled = false;
+      timeout = timeout == null ? null : timeout.minus(PROBE);
+    }
+    return readInto(connection, timeout);
+  }
+
+  private int readInto(Connection connection, Duration timeout) throws IOException {
     ByteBuffer b = buffer;
     int start = b.position();
     b.position(b.limit()).limit(b.capacity());
@@ -61,49 +89,58 @@ final class InboundBuffer {
       b.limit(b.position()).position(start);
     }
     lastReadFilled = n == space;
+    lastReadBulk = n >= BULK;
     return n;
   }
 
-  /** Makes room after the undecoded bytes. */
-  private void prepare() throws FrameTooLongException {
+  private void useSmall() {
+    release();
+    if (small == null) {
+      small = ByteBuffer.allocate(SMALL);
+    }
+    small.clear().limit(0);
+    buffer = small;
+  }
+
+  /**
+   * Makes room after the undecoded bytes. Returns true when no bytes are buffered and the large
+   * buffer was kept because the last read was a bulk one: the caller then probes with it.
+   */
+  private boolean prepare() throws FrameTooLongException {
     ByteBuffer b = buffer;
     if (!b.hasRemaining()) {
-      if (lastReadFilled && b.capacity() >= BufferPool.BUFFER_SIZE) {
+      if (lastReadBulk && b.capacity() >= BufferPool.BUFFER_SIZE) {
         b.clear().limit(0);
-        return;
+        return true;
       }
-      release();
-      if (small == null) {
-        small = ByteBuffer.allocate(SMALL);
-      }
-      small.clear().limit(0);
-      buffer = small;
+      useSmall();
       if (lastReadFilled) {
         upgrade(BufferPool.BUFFER_SIZE);
       }
-      return;
+      return false;
     }
     if (b.limit() < b.capacity() && b.position() < b.capacity() / 2) {
-      return;
+      return false;
     }
     if (b.position() > 0) {
       b.compact().flip();
       if (b.limit() < b.capacity() && !(lastReadFilled && b == small)) {
-        return;
+        return false;
       }
     }
     if (b.capacity() < BufferPool.BUFFER_SIZE) {
       upgrade(BufferPool.BUFFER_SIZE);
-      return;
+      return false;
     }
     if (b.limit() < b.capacity()) {
-      return;
+      return false;
     }
     if (b.capacity() >= cap) {
       throw new FrameTooLongException(
           -1, cap - SLACK, false, "the codec's maxFrameSize (its decoder did not enforce it)");
     }
     upgrade((int) Math.min(cap, 2L * b.capacity()));
+    return false;
   }
 
   /** Moves the undecoded bytes into a buffer of {@code size} bytes. */

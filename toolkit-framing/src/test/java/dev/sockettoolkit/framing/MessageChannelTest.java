@@ -296,6 +296,26 @@ class MessageChannelTest {
   }
 
   @Test
+  void shortReceiveTimeoutsStillWorkRightAfterABurst() throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> a = MessageChannel.open(pair.client(), BINARY);
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      a.send(ByteBuffer.allocate(30_000)); // a bulk read: the next read probes with the large buffer
+      assertEquals(30_000, b.receive().remaining());
+      ConnectionTimeoutException e =
+          assertThrows(ConnectionTimeoutException.class, () -> b.receive(Duration.ofMillis(5)));
+      assertEquals(ConnectionTimeoutException.Kind.READ, e.kind());
+      assertEquals(Duration.ofMillis(5), e.timeout());
+      a.send(ByteBuffer.allocate(30_000));
+      assertEquals(30_000, b.receive(Duration.ofSeconds(5)).remaining());
+      Future<ByteBuffer> later = threads.submit(() -> b.receive(Duration.ofSeconds(5)));
+      Thread.sleep(100); // past the probe: waits in the small buffer now
+      a.send(ByteBuffer.wrap(new byte[] {7}));
+      assertEquals(ByteBuffer.wrap(new byte[] {7}), later.get(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void customCodecPlugsIn() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
       FrameCodec<String> netstrings = FrameCodecs.utf8(new NetstringCodec(1000));
