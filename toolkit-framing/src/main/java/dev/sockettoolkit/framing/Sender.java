@@ -7,18 +7,25 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending half of a {@link MessageChannel}: encodes frames into an {@link OutboundBuffer} and
  * writes them with as few gathering writes as possible.
  *
- * <p>Concurrent senders combine: a thread that finds the lock taken queues its message and waits
- * for the lock; whoever holds it encodes every queued message too and writes them all at once. A
- * message's sender learns the outcome (written, or the exception) when it gets the lock, so {@code
- * send} still returns only after its own frame was written. No background thread is involved.
+ * <p>Concurrent senders combine: a thread that finds the lock taken queues its message and parks;
+ * whoever holds the lock encodes every queued message too, writes them all at once and unparks
+ * their senders with the outcome (written, or the exception), so {@code send} still returns only
+ * after its own frame was written. A sender that releases the lock unparks the first queued one,
+ * which takes the lock and carries on with the queue. Parked senders never queue on the lock
+ * itself: senders whose messages are done would otherwise convoy through it one by one. No
+ * background thread is involved.
  */
 final class Sender<T> {
+  private static final int EXTRA_ROUNDS = 4;
+  private static final long PARK_NANOS = 10_000_000;
+
   private final Connection connection;
   private final FrameCodec<T> codec;
   private final ReentrantLock lock = new ReentrantLock();
@@ -34,29 +41,70 @@ final class Sender<T> {
 
   void send(T message) throws IOException {
     Objects.requireNonNull(message, "message");
-    Pending<T> own = null;
-    if (!lock.tryLock()) {
-      own = new Pending<>(message);
-      waiting.add(own);
-      lock.lock();
+    if (lock.tryLock()) {
+      try {
+        encode(message); // throws, with nothing sent, if the message cannot be encoded
+        combine();
+      } finally {
+        unlock();
+      }
+      return;
     }
-    IOException failure;
+    Pending<T> own = new Pending<>(message, Thread.currentThread());
+    waiting.add(own);
+    boolean interrupted = false;
     try {
-      if (own != null && own.done) {
-        failure = own.failure;
-      } else {
-        if (own == null) {
-          encode(message); // throws, with nothing sent, if the message cannot be encoded
+      while (!own.done) {
+        boolean locked = lock.tryLock();
+        if (!locked && Thread.interrupted()) {
+          // Cannot give up: the holder may be sending this message right now. Wait for the lock.
+          interrupted = true;
+          lock.lock();
+          locked = true;
         }
-        writeWaiting();
-        failure = own == null ? null : own.failure;
+        if (locked) {
+          try {
+            if (!own.done) {
+              combine();
+            }
+          } finally {
+            unlock();
+          }
+        } else {
+          // Woken when the holder has sent the message, or when the lock is free; the timeout
+          // only guards against a missed wake-up.
+          LockSupport.parkNanos(this, PARK_NANOS);
+        }
       }
     } finally {
-      out.release();
-      lock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    if (failure != null) {
-      throw failure;
+    if (own.failure != null) {
+      throw own.failure;
+    }
+  }
+
+  /**
+   * Under the lock: encodes the messages other threads queued, writes everything encoded, and
+   * repeats a few times for messages queued meanwhile, bounded so that this sender returns under
+   * sustained load.
+   */
+  private void combine() throws IOException {
+    writeWaiting();
+    for (int round = 0; round < EXTRA_ROUNDS && !waiting.isEmpty(); round++) {
+      writeWaiting();
+    }
+  }
+
+  /** Releases the lock and wakes a queued sender, if any, to take over the queue. */
+  private void unlock() {
+    out.release();
+    lock.unlock();
+    Pending<T> next = waiting.peek();
+    if (next != null) {
+      LockSupport.unpark(next.thread);
     }
   }
 
@@ -77,8 +125,7 @@ final class Sender<T> {
       }
       out.flushTo(connection);
     } finally {
-      out.release();
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -88,7 +135,7 @@ final class Sender<T> {
     try {
       action.run();
     } finally {
-      lock.unlock();
+      unlock();
     }
   }
 
@@ -140,7 +187,7 @@ final class Sender<T> {
       throw e;
     }
     for (Pending<T> p : batch) {
-      p.done = true;
+      p.succeed();
     }
     batch.clear();
   }
@@ -148,16 +195,24 @@ final class Sender<T> {
   /** A message another thread is sending, waiting for the thread that holds the lock. */
   private static final class Pending<T> {
     final T message;
+    final Thread thread;
     volatile boolean done;
     volatile IOException failure;
 
-    Pending(T message) {
+    Pending(T message, Thread thread) {
       this.message = message;
+      this.thread = thread;
+    }
+
+    void succeed() {
+      done = true;
+      LockSupport.unpark(thread);
     }
 
     void fail(IOException e) {
       failure = e;
       done = true;
+      LockSupport.unpark(thread);
     }
   }
 }

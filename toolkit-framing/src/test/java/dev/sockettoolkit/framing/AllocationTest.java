@@ -22,7 +22,7 @@ class AllocationTest {
   private static final int FRAMES = 100_000;
 
   /** A connection that swallows writes and replays one byte array on reads. */
-  static final class StubConnection implements Connection {
+  static class StubConnection implements Connection {
     long written;
     int writes;
     private final ByteBuffer input;

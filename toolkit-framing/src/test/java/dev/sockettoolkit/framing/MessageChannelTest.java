@@ -316,6 +316,41 @@ class MessageChannelTest {
   }
 
   @Test
+  void concurrentSendsAreCoalescedIntoFewerWrites() throws Exception {
+    AllocationTest.StubConnection slow = new AllocationTest.StubConnection(new byte[0]) {
+      @Override
+      public void write(ByteBuffer... srcs) {
+        super.write(srcs);
+        try {
+          Thread.sleep(2); // a slow network: senders pile up behind the lock
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    MessageChannel<ByteBuffer> channel = MessageChannel.open(slow, BINARY);
+    int senders = 8;
+    int each = 50;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < senders; t++) {
+      futures.add(threads.submit(() -> {
+        go.await();
+        for (int i = 0; i < each; i++) {
+          channel.send(ByteBuffer.allocate(10));
+        }
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    assertEquals((long) senders * each * 14, slow.written);
+    assertTrue(slow.writes < senders * each / 2, slow.writes + " writes for " + senders * each + " sends");
+  }
+
+  @Test
   void customCodecPlugsIn() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
       FrameCodec<String> netstrings = FrameCodecs.utf8(new NetstringCodec(1000));
