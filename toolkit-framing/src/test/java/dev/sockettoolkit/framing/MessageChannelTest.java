@@ -351,6 +351,29 @@ class MessageChannelTest {
   }
 
   @Test
+  void blockedSendersAreReleasedWhenTheConnectionFails() throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> a = MessageChannel.open(pair.client(), BINARY);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(threads.submit(() -> {
+          for (int i = 0; i < 1000; i++) {
+            a.send(ByteBuffer.allocate(1000)); // nobody reads: the pipe fills and writes block
+          }
+          return null;
+        }));
+      }
+      Thread.sleep(300);
+      pair.server().abort();
+      for (Future<?> f : futures) {
+        java.util.concurrent.ExecutionException e =
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.io.IOException, e.getCause().toString());
+      }
+    }
+  }
+
+  @Test
   void customCodecPlugsIn() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
       FrameCodec<String> netstrings = FrameCodecs.utf8(new NetstringCodec(1000));
