@@ -44,12 +44,12 @@ final class Settings {
       if (arg.equals("--quick")) {
         s.quick = true;
         s.rounds = 1;
-        s.stackWarmupMillis = 1000;
-        s.warmupMillis = 250;
-        s.measureMillis = 500;
+        s.stackWarmupMillis = 600;
+        s.warmupMillis = 200;
+        s.measureMillis = 400;
         s.latencyWarmupMillis = 250;
-        s.latencyMeasureMillis = 750;
-        s.idleConnections = 2_000;
+        s.latencyMeasureMillis = 500;
+        s.idleConnections = 1_000;
       } else if (arg.startsWith("--rounds=")) {
         s.rounds = positive(arg);
       } else if (arg.startsWith("--warmup-ms=")) {
@@ -93,7 +93,7 @@ final class Settings {
   static String usage() {
     return String.join("\n",
         "usage: java -jar toolkit-bench/target/toolkit-bench.jar [options]",
-        "  --quick                 one short round, toolkit and netty-nio only, 2,000 idle connections: under a minute",
+        "  --quick                 one short round, toolkit and netty-nio only, 1,000 idle connections: under a minute",
         "  --rounds=N              rounds per row, stacks alternating within each (default 3)",
         "  --warmup-ms=N           warm-up before each measurement (default 1000)",
         "  --measure-ms=N          length of each measurement (default 2000)",
