@@ -83,8 +83,9 @@ public final class LoopbackBenchmark {
     OUT.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpuModel());
     OUT.println("  started: " + Instant.now());
-    OUT.printf(Locale.ROOT, "  rounds %d, warm-up %d ms, measure %d ms, window %d frames/connection%n",
-        settings.rounds, settings.warmupMillis, settings.measureMillis, Settings.WINDOW);
+    OUT.printf(Locale.ROOT,
+        "  rounds %d, warm-up %d ms, measure %d ms, window %d frames and at most %d KiB per connection%n",
+        settings.rounds, settings.warmupMillis, settings.measureMillis, Settings.WINDOW, Settings.WINDOW_BYTES / 1024);
     for (Stack stack : settings.stacks) {
       String reason = Stacks.unavailable(stack);
       if (reason != null) {
@@ -185,7 +186,7 @@ public final class LoopbackBenchmark {
       try {
         for (int i = 0; System.nanoTime() < end; i++) {
           int size = sizes[i % sizes.length];
-          EchoClient.Load load = clients.get(stack).startLoad(servers.get(stack).port(), 4, size, Settings.WINDOW);
+          EchoClient.Load load = clients.get(stack).startLoad(servers.get(stack).port(), 4, size, Settings.window(size));
           try {
             Thread.sleep(Math.max(50, settings.stackWarmupMillis / 6));
           } finally {
@@ -219,7 +220,7 @@ public final class LoopbackBenchmark {
           long clientCpu0 = EchoServerMain.cpuNanos();
           double rate;
           long measuredNanos;
-          try (EchoClient.Load load = clients.get(stack).startLoad(server.port(), connections, size, Settings.WINDOW)) {
+          try (EchoClient.Load load = clients.get(stack).startLoad(server.port(), connections, size, Settings.window(size))) {
             Thread.sleep(settings.warmupMillis);
             long c0 = load.received();
             long t0 = System.nanoTime();

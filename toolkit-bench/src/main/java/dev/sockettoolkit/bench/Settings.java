@@ -5,8 +5,10 @@ import java.util.List;
 
 /** How long and how often to measure: the full run, or {@code --quick}. */
 final class Settings {
-  /** Frames kept in flight on each connection in the throughput rows. */
+  /** Frames kept in flight on each connection in the throughput rows, at most. */
   static final int WINDOW = 128;
+  /** Bytes of payload kept in flight on each connection, at most: 32 frames of 64 KiB. */
+  static final int WINDOW_BYTES = 2 << 20;
   /** Payload sizes of the throughput rows. */
   static final int[] SIZES = {64, 1024, 64 * 1024};
   /** Connection counts of the throughput rows. */
@@ -19,7 +21,7 @@ final class Settings {
   boolean quick;
   int rounds = 3;
   /** Unmeasured load on each stack before its first row, for the JIT. */
-  long stackWarmupMillis = 3000;
+  long stackWarmupMillis = 5000;
   long warmupMillis = 1000;
   long measureMillis = 2000;
   long latencyWarmupMillis = 1000;
@@ -36,6 +38,11 @@ final class Settings {
   String serverJava;
   /** Extra options for the server JVMs, e.g. {@code -Xss256k}. */
   List<String> serverJvmArgs = new ArrayList<>();
+
+  /** The window for frames of {@code size} bytes: {@link #WINDOW}, or fewer for large frames. */
+  static int window(int size) {
+    return Math.max(1, Math.min(WINDOW, WINDOW_BYTES / size));
+  }
 
   static Settings parse(String... args) {
     Settings s = new Settings();

@@ -16,6 +16,13 @@ class SettingsTest {
   }
 
   @Test
+  void largeFramesGetASmallerWindow() {
+    assertEquals(128, Settings.window(64));
+    assertEquals(128, Settings.window(1024));
+    assertEquals(32, Settings.window(64 * 1024));
+  }
+
+  @Test
   void theResultColumnsCannotBeLeftOut() {
     assertThrows(IllegalArgumentException.class, () -> Settings.parse("--stacks=netty-nio,socket"));
     assertThrows(IllegalArgumentException.class, () -> Settings.parse("--no-such-flag"));
