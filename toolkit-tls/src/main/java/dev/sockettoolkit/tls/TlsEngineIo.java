@@ -111,7 +111,13 @@ final class TlsEngineIo {
         reader.refuseHandshakeRecords(!"TLSv1.3".equals(session.protocol()));
         handshakeDone = true;
       } catch (IOException | RuntimeException e) {
-        IOException failure = e instanceof IOException ? (IOException) e : new IOException(e);
+        // The JDK's engine can throw unchecked exceptions on hostile input (a ClassCastException
+        // for a HelloRequest sent to a server): still a failed handshake, with the cause kept.
+        IOException failure =
+            e instanceof IOException
+                ? (IOException) e
+                : new TlsHandshakeException(
+                    Reason.OTHER, "the TLS engine failed on what " + peer() + " sent: " + e, e);
         handshakeFailure = failure;
         closed = true;
         if (failure instanceof ConnectionTimeoutException) {
