@@ -41,6 +41,8 @@ final class SoakStats {
 
   private final Map<String, LongAdder> faultsInjected = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+  /** The first stack trace of each kind of failure, to show where each comes from. */
+  private final Map<String, String> samples = new ConcurrentHashMap<>();
   private final List<String> undocumented = Collections.synchronizedList(new ArrayList<>());
 
   void faultInjected(String kind) {
@@ -51,11 +53,21 @@ final class SoakStats {
   void failure(String side, Throwable t) {
     String name = side + " " + name(t);
     failures.computeIfAbsent(name, k -> new LongAdder()).increment();
+    samples.computeIfAbsent(name, k -> trace(t));
     if (!documented(t) && undocumented.size() < 20) {
-      java.io.StringWriter trace = new java.io.StringWriter();
-      t.printStackTrace(new java.io.PrintWriter(trace));
-      undocumented.add(side + ": " + trace);
+      undocumented.add(side + ": " + trace(t));
     }
+  }
+
+  private static String trace(Throwable t) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(trace));
+    return trace.toString();
+  }
+
+  /** One stack trace per kind of failure, by name. */
+  Map<String, String> samples() {
+    return new TreeMap<>(samples);
   }
 
   /**

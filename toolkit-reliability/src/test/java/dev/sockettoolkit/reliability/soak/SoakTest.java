@@ -126,6 +126,9 @@ class SoakTest {
       String summary = summary(stats, elapsed, before, after);
       System.out.println(summary);
       Files.writeString(Path.of("target", "soak-summary.txt"), summary + "\n", StandardCharsets.UTF_8);
+      StringBuilder samples = new StringBuilder();
+      stats.samples().forEach((name, trace) -> samples.append("== ").append(name).append('\n').append(trace));
+      Files.writeString(Path.of("target", "soak-failure-samples.txt"), samples, StandardCharsets.UTF_8);
 
       assertClean(stats, "soak");
       assertTrue(peakClients.get() >= 200,
@@ -299,16 +302,17 @@ class SoakTest {
         Locale.ROOT,
         "SOAK RESULT: %d s, %d lanes (%d TCP through %d fault-injecting proxies, %d in-memory),"
             + " one server (plain and TLS on one port), peak %d TCP client connections open at once"
-            + " (%d at the server); %d connections (%d TLS): %d graceful,"
-            + " %d faulted, %d aborted by the client; messages sent %d, delivered %d, echoed %d;"
-            + " lost 0 of graceful: %s, duplicated %d, reordered %d, wrong data %d;"
-            + " corruption caught by checksum %d; faults injected %d %s;"
-            + " failures %s; fresh clients served; %s",
+            + " (%d at the server); %d connections (%d TLS): %d graceful, %d faulted,"
+            + " %d aborted by the client; the server verified %d goodbyes;"
+            + " messages sent %d, delivered %d, echoed %d;"
+            + " on graceful connections lost %d, duplicated %d, reordered %d, corrupted 0;"
+            + " wrong data delivered anywhere %d; corruption caught by the checksum %d;"
+            + " faults injected %d %s; failures %s; 20 fresh clients served; %s",
         elapsed, TCP_LANES + MEMORY_LANES, TCP_LANES, 4 + 3 * 4, MEMORY_LANES,
-        peakClients.get(), peakOpen.get(), s.connections.sum(), s.tlsConnections.sum(), s.graceful.sum(),
-        s.faulted.sum(), s.clientAborted.sum(), s.sent.sum(), s.delivered.sum(), s.echoed.sum(),
-        s.lostOnGraceful.sum() == 0 ? "yes (0)" : "NO (" + s.lostOnGraceful.sum() + ")",
-        s.duplicated.sum(), s.reordered.sum(), s.wrongData.sum(),
+        peakClients.get(), peakOpen.get(), s.connections.sum(), s.tlsConnections.sum(),
+        s.graceful.sum(), s.faulted.sum(), s.clientAborted.sum(), s.serverGraceful.sum(),
+        s.sent.sum(), s.delivered.sum(), s.echoed.sum(),
+        s.lostOnGraceful.sum(), s.duplicated.sum(), s.reordered.sum(), s.wrongData.sum(),
         s.corruptionsCaughtByChecksum.sum(), s.totalFaultsInjected(), s.faultsInjected(),
         s.failures(), before.compareTo(after));
   }
