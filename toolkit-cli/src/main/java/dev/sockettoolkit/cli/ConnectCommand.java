@@ -53,7 +53,7 @@ final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest to wait for the connection (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
-  @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "After stdin ends, longest to wait for outstanding replies (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "After stdin ends, longest to wait without a reply while replies are outstanding (raw: until the server ends its stream) (default: ${DEFAULT-VALUE}).")
   Duration replyTimeout;
 
   @Option(names = "--server-name", paramLabel = "NAME", description = "TLS: the name sent (SNI) and verified (default: the host).")
@@ -117,16 +117,21 @@ final class ConnectCommand implements Callable<Integer> {
     return hostAndPort;
   }
 
-  /** Copies stdin to the connection and the connection to stdout until the server ends. */
+  /**
+   * Copies stdin to the connection and the connection to stdout until the server ends its stream;
+   * after stdin ends, waits at most {@code --reply-timeout} without a byte from the server.
+   */
   private void copyRaw(Connection connection, InputStream stdin, OutputStream stdout)
       throws Exception {
     Connection c = connection;
+    AtomicLong lastReceived = new AtomicLong(System.nanoTime());
     CompletableFuture<Void> receiving =
         CompletableFuture.runAsync(
             () -> {
               try {
                 ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
                 while (c.read(buffer) >= 0) {
+                  lastReceived.set(System.nanoTime());
                   stdout.write(buffer.array(), 0, buffer.position());
                   stdout.flush();
                   buffer.clear();
@@ -144,7 +149,21 @@ final class ConnectCommand implements Callable<Integer> {
     if (!receiving.isDone()) {
       c.shutdownOutput();
     }
-    await(receiving);
+    lastReceived.set(System.nanoTime());
+    while (true) {
+      try {
+        receiving.get(100, TimeUnit.MILLISECONDS);
+        break;
+      } catch (TimeoutException e) {
+        if (System.nanoTime() - lastReceived.get() > replyTimeout.toNanos()) {
+          throw new IOException(
+              "the server sent nothing for " + Durations.format(replyTimeout)
+                  + " after stdin ended and did not end its stream (raise it with --reply-timeout)");
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+      }
+    }
     c.close();
   }
 
@@ -242,14 +261,6 @@ final class ConnectCommand implements Callable<Integer> {
       line.write(b);
     }
     return false;
-  }
-
-  private static void await(CompletableFuture<Void> future) throws Exception {
-    try {
-      future.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
   }
 
   private static java.util.concurrent.Executor daemonThread(String name) {
