@@ -18,6 +18,8 @@ final class DelimiterScanner {
   private final byte[][] delimiters;
   private final boolean[] firstBytes = new boolean[256];
   private final boolean[] forbidden;
+  /** Finds the next byte that may start a delimiter or is forbidden: the only bytes to look at. */
+  private final ByteScan stops;
   private final int maxLength;
   private final boolean discardTooLong;
   /** How to raise the limit, for error messages. */
@@ -58,6 +60,13 @@ final class DelimiterScanner {
       firstBytes[d[0] & 0xFF] = true;
     }
     this.forbidden = forbidden;
+    boolean[] stopBytes = firstBytes.clone();
+    if (forbidden != null) {
+      for (int b = 0; b < 256; b++) {
+        stopBytes[b] |= forbidden[b];
+      }
+    }
+    this.stops = new ByteScan(stopBytes);
     this.maxLength = maxLength;
     this.discardTooLong = discardTooLong;
   }
@@ -99,6 +108,17 @@ final class DelimiterScanner {
         if (s > maxLength && !discarding && cutAt < 0) {
           scanned = s;
           tooLong(in);
+        }
+        // Skip to the next byte that needs a look, stopping at the limit to report it there.
+        int end = available;
+        if (!discarding && cutAt < 0 && maxLength < available) {
+          end = maxLength + 1;
+        }
+        int next = stops.indexIn(in, p + s, p + end) - p;
+        examined += next - s;
+        s = next;
+        if (s == end) {
+          continue;
         }
         byte b = in.get(p + s);
         examined++;
