@@ -57,6 +57,25 @@ public record ResourceSnapshot(int threads, long fileDescriptors, long heapBytes
     return now;
   }
 
+  /**
+   * The live heap by class, largest first ({@code jcmd GC.class_histogram}), to tell a leak from a
+   * bounded cache when the heap grew; "unavailable" where the JVM lacks the diagnostic command.
+   */
+  public static String heapHistogram() {
+    try {
+      Object histogram =
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "gcClassHistogram",
+                  new Object[] {new String[0]},
+                  new String[] {String[].class.getName()});
+      return String.valueOf(histogram);
+    } catch (javax.management.JMException | RuntimeException e) {
+      return "unavailable: " + e;
+    }
+  }
+
   /** "threads 41 -> 43, fds 130 -> 131, heap 22.1 -> 23.0 MiB". */
   public String compareTo(ResourceSnapshot after) {
     return String.format(

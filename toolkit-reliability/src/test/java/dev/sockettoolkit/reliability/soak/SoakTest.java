@@ -129,6 +129,8 @@ class SoakTest {
       StringBuilder samples = new StringBuilder();
       stats.samples().forEach((name, trace) -> samples.append("== ").append(name).append('\n').append(trace));
       Files.writeString(Path.of("target", "soak-failure-samples.txt"), samples, StandardCharsets.UTF_8);
+      Files.writeString(Path.of("target", "soak-heap-histogram.txt"), ResourceSnapshot.heapHistogram(),
+          StandardCharsets.UTF_8);
 
       assertClean(stats, "soak");
       assertTrue(peakClients.get() >= 200,
