@@ -14,15 +14,18 @@ import java.nio.charset.StandardCharsets;
  * Not thread-safe: each decoder owns one.
  */
 final class TextDecoding {
+  private static final char REPLACEMENT = '\uFFFD';
+
   private final Charset charset;
   private final boolean replace;
-  private final boolean asciiCompatible;
+  /** Whether the JDK decodes this charset with U+FFFD for every malformed input, and nothing else. */
+  private final boolean builtIn;
   private CharsetDecoder decoder;
 
   TextDecoding(Charset charset, boolean replace) {
     this.charset = charset;
     this.replace = replace;
-    this.asciiCompatible =
+    this.builtIn =
         charset.equals(StandardCharsets.UTF_8)
             || charset.equals(StandardCharsets.US_ASCII)
             || charset.equals(StandardCharsets.ISO_8859_1);
@@ -44,8 +47,15 @@ final class TextDecoding {
       in.get(index, bytes);
       return new String(bytes, charset);
     }
-    if (asciiCompatible && in.hasArray() && isAscii(in.array(), in.arrayOffset() + index, length)) {
-      return new String(in.array(), in.arrayOffset() + index, length, StandardCharsets.ISO_8859_1);
+    if (builtIn && in.hasArray()) {
+      // The JDK's own decoding is the fast path (an intrinsic check for ASCII, then a copy). It
+      // replaces malformed input with U+FFFD, so a result without one is exactly the strict
+      // decoding; a result with one is decoded again strictly, to find the offset of the error
+      // (or to accept a U+FFFD that the input really encodes).
+      String fast = new String(in.array(), in.arrayOffset() + index, length, charset);
+      if (fast.indexOf(REPLACEMENT) < 0) {
+        return fast;
+      }
     }
     return strict(in.slice(index, length), offset, where);
   }
@@ -80,15 +90,6 @@ final class TextDecoding {
     } catch (CharacterCodingException e) {
       throw new MalformedFrameException("the text cannot be encoded in " + charset.name() + ": " + e);
     }
-  }
-
-  private static boolean isAscii(byte[] bytes, int from, int length) {
-    for (int i = from, end = from + length; i < end; i++) {
-      if (bytes[i] < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private String strict(ByteBuffer bytes, long offset, String where)
