@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lines of text: frames end with a line terminator, which is stripped on decoding and appended on
@@ -36,6 +37,8 @@ public final class LineCodec implements FrameCodec<String> {
   static final String SETTING = "maxLineLength(...) on FrameCodecs.lines()";
   private static final byte[] LF = {'\n'};
   private static final byte[] CRLF = {'\r', '\n'};
+  /** Bytes a line is copied through at a time when encoded without allocating. */
+  private static final int SCRATCH_SIZE = 4096;
 
   /** Which byte sequences end a line. */
   public enum Terminator {
@@ -75,6 +78,16 @@ public final class LineCodec implements FrameCodec<String> {
   private final byte[][] delimiters;
   private final boolean[] forbidden;
   private final byte[] encodeTerminator;
+  /**
+   * Chars below this value encode as the single byte of the same value (0x80 for UTF-8 and
+   * US-ASCII, 0x100 for ISO-8859-1, 0 for charsets not known to do so).
+   */
+  private final int oneBytePerCharBelow;
+  /**
+   * A scratch array for encoding, lent to one thread at a time (null while lent); see {@link
+   * #putOneBytePerChar}.
+   */
+  private final AtomicReference<byte[]> scratch = new AtomicReference<>();
 
   private LineCodec(Builder b) {
     this.terminator = b.terminator;
@@ -83,6 +96,13 @@ public final class LineCodec implements FrameCodec<String> {
     this.maxLineLength = b.maxLineLength;
     this.tooLong = b.tooLong;
     this.finalLine = b.finalLine;
+    if (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)) {
+      oneBytePerCharBelow = 0x80;
+    } else if (charset.equals(StandardCharsets.ISO_8859_1)) {
+      oneBytePerCharBelow = 0x100;
+    } else {
+      oneBytePerCharBelow = 0;
+    }
     switch (terminator) {
       case LF:
         delimiters = new byte[][] {LF};
@@ -127,36 +147,71 @@ public final class LineCodec implements FrameCodec<String> {
       // Each char is at least one byte in an ASCII-compatible charset: too long whatever its bytes.
       throw new FrameTooLongException(n, maxLineLength, false, SETTING);
     }
-    for (int i = 0; i < n; i++) {
-      char c = line.charAt(i);
-      boolean bad;
-      switch (terminator) {
-        case LF:
-          bad = c == '\n';
-          break;
-        case CRLF:
-          bad = c == '\r' && i + 1 < n && line.charAt(i + 1) == '\n';
-          break;
-        case LF_OR_CRLF:
-          bad = c == '\n' || (c == '\r' && i == n - 1);
-          break;
-        default:
-          bad = c == '\r' || c == '\n';
-          break;
-      }
-      if (bad) {
-        throw new MalformedFrameException(
-            "the line contains its terminator (or a CR/LF that " + terminator
-                + " mode does not allow), so it would not decode as one line",
-            i);
-      }
+    int bad = firstBadChar(line);
+    if (bad >= 0) {
+      throw new MalformedFrameException(
+          "the line contains its terminator (or a CR/LF that " + terminator
+              + " mode does not allow), so it would not decode as one line",
+          bad);
     }
-    byte[] bytes = toBytes(line);
-    if (bytes.length > maxLineLength) {
-      throw new FrameTooLongException(bytes.length, maxLineLength, false, SETTING);
+    if (isOneBytePerChar(line)) {
+      putOneBytePerChar(line, out);
+    } else {
+      byte[] bytes = toBytes(line);
+      if (bytes.length > maxLineLength) {
+        throw new FrameTooLongException(bytes.length, maxLineLength, false, SETTING);
+      }
+      out.put(bytes);
     }
-    out.put(bytes);
     out.put(encodeTerminator);
+  }
+
+  /** The index of the first char that the terminator mode forbids in a line, or -1. */
+  private int firstBadChar(String line) {
+    switch (terminator) {
+      case LF:
+        return line.indexOf('\n');
+      case CRLF:
+        return line.indexOf("\r\n");
+      case LF_OR_CRLF:
+        int lf = line.indexOf('\n');
+        int last = line.length() - 1;
+        // A final CR would take the encoded LF as its CR LF.
+        return lf >= 0 ? lf : last >= 0 && line.charAt(last) == '\r' ? last : -1;
+      default:
+        int cr = line.indexOf('\r');
+        int bareLf = line.indexOf('\n');
+        return cr < 0 ? bareLf : bareLf < 0 ? cr : Math.min(cr, bareLf);
+    }
+  }
+
+  /** Whether every char of {@code line} encodes as the one byte of the same value. */
+  private boolean isOneBytePerChar(String line) {
+    int or = 0;
+    for (int i = 0, n = line.length(); i < n; i++) {
+      or |= line.charAt(i);
+    }
+    return or < oneBytePerCharBelow;
+  }
+
+  /**
+   * Puts a line whose chars are all below {@link #oneBytePerCharBelow} into the sink through a
+   * reused scratch array, without allocating: the common case of ASCII text.
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exactly the copy needed
+  private void putOneBytePerChar(String line, FrameSink out) {
+    int n = line.length();
+    byte[] buffer = scratch.getAndSet(null);
+    if (buffer == null || buffer.length < Math.min(n, SCRATCH_SIZE)) {
+      // The first line, a longer line, or another thread has the array: sized for this line.
+      buffer = new byte[Math.min(Math.max(n, 64), SCRATCH_SIZE)];
+    }
+    for (int from = 0; from < n; from += buffer.length) {
+      int to = Math.min(n, from + buffer.length);
+      line.getBytes(from, to, buffer, 0);
+      out.put(buffer, 0, to - from);
+    }
+    scratch.set(buffer);
   }
 
   private byte[] toBytes(String line) throws MalformedFrameException {
