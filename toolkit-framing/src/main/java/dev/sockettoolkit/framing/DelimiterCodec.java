@@ -45,6 +45,8 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
 
   private final byte[][] delimiters;
   private final byte[] encodeDelimiter;
+  /** Finds the bytes that start a delimiter. */
+  private final ByteScan firstBytes;
   private final boolean keepDelimiter;
   private final int maxFrameSize;
   private final TooLongPolicy tooLong;
@@ -58,6 +60,11 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
       }
     }
     this.encodeDelimiter = longest;
+    boolean[] starts = new boolean[256];
+    for (byte[] d : delimiters) {
+      starts[d[0] & 0xFF] = true;
+    }
+    this.firstBytes = new ByteScan(starts);
     this.keepDelimiter = b.keepDelimiter;
     this.maxFrameSize = b.maxFrameSize;
     this.tooLong = b.tooLong;
@@ -114,6 +121,13 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
     int length = frame.remaining();
     int total = length + (suffix == null ? 0 : suffix.length);
     for (int s = 0; s < total; s++) {
+      if (s < length) {
+        // No delimiter starts at a byte that starts none: skip to the next that does.
+        s = firstBytes.indexIn(frame, p + s, p + length) - p;
+        if (s == length && suffix == null) {
+          break;
+        }
+      }
       for (byte[] d : delimiters) {
         if (s + d.length > total) {
           continue;
