@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void echo(TlsConnection connection, FrameCodec<ByteBuffer> codec) throws IOException {
     connection.session().peerPrincipal().ifPresent(p -> serverSeen.add(p.getName()));
-    ServeCommand.Echo.echo(MessageChannel.open(connection, codec));
+    ServeCommand.Echo.echo(MessageChannel.open(connection, codec), null);
   }
 
   /** What one client saw. */

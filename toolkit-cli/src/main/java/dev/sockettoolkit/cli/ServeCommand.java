@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionListener;
 import dev.sockettoolkit.core.ConnectionOptions;
+import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.Server;
 import dev.sockettoolkit.framing.FrameCodec;
 import dev.sockettoolkit.framing.MessageChannel;
@@ -43,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", defaultValue = "0", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Close a connection silent this long; also the longest one frame may take to arrive whole, so a peer trickling bytes is cut too (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Connections served at once; more are refused (default: ${DEFAULT-VALUE}).")
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
     FrameCodec<ByteBuffer> codec = framing.codec(true);
     List<String> notes = new ArrayList<>();
     TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, notes);
-    Echo echo = new Echo(codec, tls, err, verbosity.verbose);
+    Echo echo = new Echo(codec, tls, err, verbosity.verbose, idleTimeout);
     Server server =
         Server.builder()
             .bind(host, port)
@@ -105,12 +106,14 @@ final class ServeCommand implements Callable<Integer> {
     private final TlsConfig tls;
     private final PrintWriter err;
     private final boolean verbose;
+    private final Duration messageDeadline;
 
-    Echo(FrameCodec<ByteBuffer> codec, TlsConfig tls, PrintWriter err, boolean verbose) {
+    Echo(FrameCodec<ByteBuffer> codec, TlsConfig tls, PrintWriter err, boolean verbose, Duration messageDeadline) {
       this.codec = codec;
       this.tls = tls;
       this.err = err;
       this.verbose = verbose;
+      this.messageDeadline = messageDeadline;
     }
 
     void serve(Connection plain) {
@@ -128,6 +131,12 @@ final class ServeCommand implements Callable<Integer> {
           echoFrames(connection);
         }
         connection.close();
+      } catch (ConnectionTimeoutException e) {
+        report(peer, e.kind() == ConnectionTimeoutException.Kind.READ
+            ? new IOException("no whole frame arrived within " + Durations.format(messageDeadline)
+                + " (raise it with --idle-timeout)")
+            : e);
+        connection.abort();
       } catch (IOException | RuntimeException e) {
         report(peer, e);
         connection.abort();
@@ -145,13 +154,18 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void echoFrames(Connection connection) throws IOException {
-      echo(MessageChannel.open(connection, codec));
+      echo(MessageChannel.open(connection, codec), messageDeadline);
     }
 
-    /** Echoes until the peer ends its stream; all frames one read brought go back in one write. */
-    static void echo(MessageChannel<ByteBuffer> channel) throws IOException {
+    /**
+     * Echoes until the peer ends its stream; all frames one read brought go back in one write.
+     * Each frame must arrive whole within {@code deadline} (null: no deadline), so a peer that
+     * trickles bytes cannot hold the connection forever.
+     */
+    static void echo(MessageChannel<ByteBuffer> channel, Duration deadline) throws IOException {
       List<ByteBuffer> batch = new ArrayList<>();
-      for (ByteBuffer frame; (frame = channel.receive()) != null; ) {
+      for (ByteBuffer frame;
+          (frame = deadline == null ? channel.receive() : channel.receive(deadline)) != null; ) {
         batch.add(frame);
         for (ByteBuffer next; batch.size() < 1024 && (next = channel.receiveBuffered()) != null; ) {
           batch.add(next);

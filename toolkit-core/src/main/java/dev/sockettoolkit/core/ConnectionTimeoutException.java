@@ -30,7 +30,7 @@ public class ConnectionTimeoutException extends SocketTimeoutException {
     /** Establishing the connection took longer than the connect timeout. */
     CONNECT("connect", "ConnectionOptions.Builder.connectTimeout"),
     /** No byte arrived within the read timeout. */
-    READ("read", "ConnectionOptions.Builder.readTimeout"),
+    READ("read", "ConnectionOptions.Builder.readTimeout (or the timeout passed to the call)"),
     /** The peer did not take written bytes within the write timeout. */
     WRITE("write", "ConnectionOptions.Builder.writeTimeout"),
     /** Neither side sent or received anything within the idle timeout. */
