@@ -246,8 +246,7 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
         throw e;
       }
       int length = scanner.contentLength + (keepDelimiter ? scanner.delimiterLength : 0);
-      ByteBuffer frame = ByteBuffer.allocate(length);
-      in.get(in.position(), frame.array(), 0, length);
+      ByteBuffer frame = Frames.copy(in, in.position(), length);
       scanner.consume(in, scanner.contentLength + scanner.delimiterLength);
       return frame;
     }

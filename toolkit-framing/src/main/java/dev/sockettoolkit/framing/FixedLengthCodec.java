@@ -24,8 +24,7 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
         if (in.remaining() < length) {
           return null;
         }
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        in.get(in.position(), frame.array(), 0, length);
+        ByteBuffer frame = Frames.copy(in, in.position(), length);
         in.position(in.position() + length);
         return frame;
       }

@@ -185,8 +185,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         return null;
       }
       int length = (int) bodyLength;
-      ByteBuffer frame = ByteBuffer.allocate(length);
-      in.get(in.position(), frame.array(), 0, length);
+      ByteBuffer frame = Frames.copy(in, in.position(), length);
       consume(in, length);
       bodyLength = -1;
       return frame;
@@ -245,7 +244,11 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         field = 0;
         examined += width;
         int base = p + fixedHeader.length;
-        if (order == ByteOrder.BIG_ENDIAN) {
+        if (width == 4) {
+          // The common header in one bounds-checked read.
+          int v = in.getInt(base);
+          field = (in.order() == order ? v : Integer.reverseBytes(v)) & 0xFFFFFFFFL;
+        } else if (order == ByteOrder.BIG_ENDIAN) {
           for (int i = 0; i < width; i++) {
             field = (field << 8) | (in.get(base + i) & 0xFF);
           }
