@@ -45,7 +45,7 @@ final class ByteScan {
     }
     this.size = count;
     this.pattern1 = p1;
-    this.pattern2 = count == 1 ? p1 : p2;
+    this.pattern2 = p2;
   }
 
   /** Whether {@code b} is in the set. */
@@ -76,7 +76,15 @@ final class ByteScan {
     if (size == 0) {
       return to;
     }
-    if (size <= 2) {
+    if (size == 1) {
+      long p1 = pattern1;
+      for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
+        long found = zeroBytes((long) LONGS.get(a, i) ^ p1);
+        if (found != 0) {
+          return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+      }
+    } else if (size == 2) {
       long p1 = pattern1;
       long p2 = pattern2;
       for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
