@@ -48,11 +48,6 @@ final class ByteScan {
     this.pattern2 = p2;
   }
 
-  /** Whether {@code b} is in the set. */
-  boolean contains(byte b) {
-    return table[b & 0xFF];
-  }
-
   /**
    * The first absolute index in {@code [from, to)} of {@code in} whose byte is in the set, or
    * {@code to}. Changes nothing in {@code in}.
