@@ -6,12 +6,33 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
-/** A connection that forwards every call to another; decorators override what they change. */
-abstract class ForwardingConnection implements Connection {
-  final Connection delegate;
+/**
+ * A connection that forwards every call to another: the base for test decorators, which override
+ * only what they change.
+ *
+ * <pre>{@code
+ * class CountingConnection extends ForwardingConnection {
+ *   final AtomicLong written = new AtomicLong();
+ *
+ *   CountingConnection(Connection delegate) {
+ *     super(delegate);
+ *   }
+ *
+ *   @Override
+ *   public void write(ByteBuffer... srcs) throws IOException {
+ *     for (ByteBuffer b : srcs) written.addAndGet(b.remaining());
+ *     super.write(srcs);
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class ForwardingConnection implements Connection {
+  /** The connection every call goes to. */
+  protected final Connection delegate;
 
-  ForwardingConnection(Connection delegate) {
-    this.delegate = delegate;
+  /** Forwards to {@code delegate}. */
+  protected ForwardingConnection(Connection delegate) {
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
   }
 
   @Override
