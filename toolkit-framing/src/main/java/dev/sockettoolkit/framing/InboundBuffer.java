@@ -17,8 +17,10 @@ import java.time.Duration;
  * previous read brought less than {@value #BULK} bytes. After a bulk read the next read first
  * waits up to 20 ms in the large buffer; if nothing comes, the buffer goes back to the pool and the
  * channel waits in its small one, so a peer that goes quiet right after a burst does not leave 64
- * KiB held. A frame larger than that grows the buffer, by doubling, up to the codec's maximum
- * frame size plus {@value #SLACK} bytes of headers and delimiters.
+ * KiB held. After the body of a large frame was read straight into the frame (see {@link
+ * LargeBodies}), the next header is read into the small buffer. A frame larger than 64 KiB that is
+ * received here grows the buffer, by doubling, up to the codec's maximum frame size plus {@value
+ * #SLACK} bytes of headers and delimiters.
  */
 final class InboundBuffer {
   static final int SMALL = 512;
@@ -38,6 +40,8 @@ final class InboundBuffer {
   private boolean lastReadFilled;
   /** Whether the last read brought at least {@value #BULK} bytes: data is streaming in. */
   private boolean lastReadBulk;
+  /** Whether the next read is for a header after a body read straight into its frame. */
+  private boolean headerNext;
 
   InboundBuffer(BufferPool pool, int maxFrameSize) {
     this.pool = pool;
@@ -109,6 +113,13 @@ final class InboundBuffer {
   private boolean prepare() throws FrameTooLongException {
     ByteBuffer b = buffer;
     if (!b.hasRemaining()) {
+      if (headerNext) {
+        // A large body was just read straight into its frame: read the next header into the small
+        // buffer, so that the read does not pull in (and make the decoder copy) the next body.
+        headerNext = false;
+        useSmall();
+        return false;
+      }
       if (lastReadBulk && b.capacity() >= BufferPool.BUFFER_SIZE) {
         b.clear().limit(0);
         return true;
@@ -152,6 +163,17 @@ final class InboundBuffer {
     release();
     buffer = bigger;
     pooled = fromPool;
+  }
+
+  /**
+   * The decoder took the body of a large frame, which the channel now reads straight into the
+   * frame: gives the large buffer back, and makes the read after the body a small one.
+   */
+  void afterBody() {
+    release();
+    lastReadFilled = false;
+    lastReadBulk = false;
+    headerNext = true;
   }
 
   /** Drops the large buffer (undecoded bytes included), keeping the small one. */

@@ -134,7 +134,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting {
+  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting, LargeBodies {
     private FrameException failure;
     /** Bytes of the current header examined so far (fixed header, then varint bytes). */
     private int headerScanned;
@@ -285,6 +285,21 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         throw new FrameTooLongException(payload, maxFrameSize, false, SETTING);
       }
       return true;
+    }
+
+    @Override
+    public ByteBuffer takeBody(ByteBuffer in, int minBody, int upFront) {
+      long have = in.remaining();
+      if (failure != null || discarding || bodyLength < minBody || have >= bodyLength
+          || bodyLength > Math.max(upFront, 2 * have)) {
+        return null;
+      }
+      int length = (int) bodyLength;
+      ByteBuffer body = ByteBuffer.allocate(length);
+      body.put(in);
+      offset += length; // the bytes read straight into the body count as consumed too
+      bodyLength = -1;
+      return body;
     }
 
     private void consume(ByteBuffer in, int n) {

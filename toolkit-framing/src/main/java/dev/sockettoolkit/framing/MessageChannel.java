@@ -4,6 +4,7 @@ import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -51,7 +52,8 @@ import java.util.stream.StreamSupport;
  *
  * <h2>Memory</h2>
  * The channel reads into one reused buffer, as much as the connection has (up to 64 KiB a read),
- * and decodes every frame in it before reading again. While no frame is partly received it holds
+ * and decodes every frame in it before reading again; the body of a large length-prefixed frame
+ * (32 KiB or more) is read straight into the frame instead. While no frame is partly received it holds
  * only a {@value InboundBuffer#SMALL}-byte buffer of its own; large buffers come from a small pool
  * shared by all channels and go back when the traffic stops, so an idle channel costs little
  * memory. No buffer grows past the codec's maximum frame size plus a small constant.
@@ -59,6 +61,12 @@ import java.util.stream.StreamSupport;
  * @param <T> the type of the messages
  */
 public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
+  /**
+   * Bodies of at least this many bytes are read straight into their frame once the header has
+   * arrived, instead of into the receive buffer and copied from there.
+   */
+  static final int DIRECT_BODY = 32 * 1024;
+
   private final Connection connection;
   private final FrameCodec<T> codec;
 
@@ -67,6 +75,10 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private final ReentrantLock receiveLock = new ReentrantLock();
   private final FrameDecoder<T> decoder;
   private final InboundBuffer in;
+  /** The decoder, if it can hand over large frames early (then {@code T} is ByteBuffer); or null. */
+  private final LargeBodies largeBodies;
+  /** A large frame whose body is being read straight into it, in write mode; or null. */
+  private ByteBuffer body;
   private boolean endOfStream;
   private boolean ended;
   private IOException failure;
@@ -78,6 +90,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
     this.sender = new Sender<>(connection, codec);
     this.in = new InboundBuffer(BufferPool.SHARED, codec.maxFrameSize());
+    this.largeBodies = decoder instanceof LargeBodies ? (LargeBodies) decoder : null;
   }
 
   /**
@@ -166,14 +179,22 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
         if (ended) {
           return null;
         }
-        T frame = decodeNext();
-        if (frame != null) {
-          return frame;
-        }
-        if (endOfStream) {
-          ended = true;
-          in.release();
-          return null;
+        if (body == null) {
+          T frame = decodeNext();
+          if (frame != null) {
+            return frame;
+          }
+          if (endOfStream) {
+            ended = true;
+            in.release();
+            return null;
+          }
+          if (largeBodies != null) {
+            body = largeBodies.takeBody(in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE);
+            if (body != null) {
+              in.afterBody();
+            }
+          }
         }
         Duration wait = null;
         if (timeout != null) {
@@ -185,7 +206,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
         }
         int n;
         try {
-          n = in.readFrom(connection, wait);
+          n = body != null ? readBody(wait) : in.readFrom(connection, wait);
         } catch (FrameTooLongException e) {
           throw fail(e);
         } catch (ConnectionTimeoutException e) {
@@ -194,13 +215,33 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
           }
           throw e;
         }
-        if (n < 0) {
+        if (body != null) {
+          if (n < 0) {
+            throw fail(new TruncatedFrameException(body.position(), body.remaining()));
+          }
+          if (!body.hasRemaining()) {
+            return takeFrame();
+          }
+        } else if (n < 0) {
           endOfStream = true;
         }
       }
     } finally {
       receiveLock.unlock();
     }
+  }
+
+  /** Reads more of a large frame's body straight into it. */
+  private int readBody(Duration wait) throws IOException {
+    return wait == null ? connection.read(body) : connection.read(body, wait);
+  }
+
+  /** The large frame whose body is complete; only {@link LargeBodies} decoders make one. */
+  @SuppressWarnings("unchecked")
+  private T takeFrame() {
+    ByteBuffer frame = body.flip();
+    body = null;
+    return (T) frame; // the decoder is a FrameDecoder<ByteBuffer>, so T is ByteBuffer
   }
 
   private static ConnectionTimeoutException receiveTimeout(Duration timeout, Throwable cause) {
@@ -240,7 +281,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
       if (failure != null) {
         throw failure;
       }
-      if (ended || endOfStream) {
+      if (ended || endOfStream || body != null) {
         return null;
       }
       return decodeNext();
@@ -265,6 +306,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   /** Records a terminal decoding error and closes the connection. */
   private IOException fail(FrameException e) {
     failure = e;
+    body = null;
     in.release();
     try {
       connection.close();
@@ -341,6 +383,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     } finally {
       if (receiveLock.tryLock()) {
         try {
+          body = null;
           in.release();
         } finally {
           receiveLock.unlock();
@@ -350,11 +393,13 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   }
 
   /**
-   * Capacity of the receive buffer held now, for tests of memory use. Read without the receive
-   * lock (a receiver blocked in a read holds it), so only a snapshot.
+   * Capacity of the receive buffers held now (with a large frame being read straight into it), for
+   * tests of memory use. Read without the receive lock (a receiver blocked in a read holds it), so
+   * only a snapshot.
    */
   int receiveBufferCapacity() {
-    return in.capacity();
+    ByteBuffer large = body;
+    return in.capacity() + (large == null ? 0 : large.capacity());
   }
 
   @Override

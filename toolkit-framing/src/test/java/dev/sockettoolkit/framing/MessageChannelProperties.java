@@ -2,12 +2,14 @@ package dev.sockettoolkit.framing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockettoolkit.core.ConnectionPair;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +20,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -41,6 +44,8 @@ class MessageChannelProperties {
     return Arbitraries.oneOf(
             Arbitraries.integers().between(0, 70),
             Arbitraries.integers().between(400, 600),
+            Arbitraries.integers().between(
+                MessageChannel.DIRECT_BODY - 100, MessageChannel.DIRECT_BODY + 100),
             Arbitraries.integers().between(60_000, 70_000),
             Arbitraries.integers().between(100_000, 300_000))
         .list().ofMaxSize(12);
@@ -53,6 +58,58 @@ class MessageChannelProperties {
             Arbitraries.integers().between(1, 600),
             Arbitraries.integers().between(1, 200_000))
         .list().ofMinSize(1).ofMaxSize(8);
+  }
+
+  @Property(tries = 100)
+  void aStreamCutAnywhereGivesTheFramesBeforeTheCutThenATruncation(
+      @ForAll("frameSizes") List<Integer> sizes,
+      @ForAll("writeSizes") List<Integer> writes,
+      @ForAll @DoubleRange(min = 0, max = 1) double cutAt)
+      throws Exception {
+    LengthPrefixCodec codec = FrameCodecs.lengthPrefix().maxFrameSize(300_000).build();
+    List<ByteBuffer> frames = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (int i = 0; i < sizes.size(); i++) {
+      byte[] b = new byte[sizes.get(i)];
+      Arrays.fill(b, (byte) i);
+      frames.add(ByteBuffer.wrap(b));
+      ByteBuffer encoded = codec.encodeToBuffer(ByteBuffer.wrap(b));
+      wire.write(encoded.array(), encoded.arrayOffset(), encoded.remaining());
+      ends.add(wire.size());
+    }
+    int cut = (int) (wire.size() * cutAt);
+    byte[] bytes = Arrays.copyOf(wire.toByteArray(), cut);
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> receiver = MessageChannel.open(pair.server(), codec);
+      Future<?> writer = WRITERS.submit(() -> {
+        int offset = 0;
+        int k = 0;
+        while (offset < bytes.length) {
+          int n = Math.min(bytes.length - offset, writes.get(k++ % writes.size()));
+          pair.client().write(ByteBuffer.wrap(bytes, offset, n));
+          offset += n;
+        }
+        pair.client().shutdownOutput();
+        return null;
+      });
+      int whole = 0;
+      while (whole < ends.size() && ends.get(whole) <= cut) {
+        assertEquals(frames.get(whole), receiver.receive());
+        whole++;
+      }
+      int frameStart = whole == 0 ? 0 : ends.get(whole - 1);
+      if (cut == frameStart) {
+        assertNull(receiver.receive());
+      } else {
+        TruncatedFrameException e =
+            assertThrows(TruncatedFrameException.class, receiver::receive);
+        if (cut - frameStart >= 4) {
+          assertEquals(ends.get(whole) - cut, e.missingBytes(), "missing bytes of the cut frame");
+        }
+      }
+      writer.get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Property(tries = 150)

@@ -166,6 +166,93 @@ class MessageChannelTest {
     }
   }
 
+  /** A large frame's header, and {@code bodyBytes} bytes (0, 1, 2, ...) of its body. */
+  private static ByteBuffer largeFrameStart(int length, int bodyBytes) {
+    ByteBuffer b = ByteBuffer.allocate(4 + bodyBytes).putInt(length);
+    for (int i = 0; i < bodyBytes; i++) {
+      b.put((byte) i);
+    }
+    return b.flip();
+  }
+
+  private static ByteBuffer counting(int from, int length) {
+    ByteBuffer b = ByteBuffer.allocate(length);
+    for (int i = 0; i < length; i++) {
+      b.put((byte) (from + i));
+    }
+    return b.flip();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inMemory", "tcp"})
+  void aLargeBodyReadStraightIntoItsFrameSurvivesATimeout(String transport) throws Exception {
+    int length = 100_000;
+    try (ConnectionPair pair = transports.pair(transport)) {
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      pair.client().write(largeFrameStart(length, 60_000));
+      assertThrows(ConnectionTimeoutException.class, () -> b.receive(Duration.ofMillis(150)));
+      pair.client().write(counting(60_000, 30_000));
+      assertThrows(ConnectionTimeoutException.class, () -> b.receive(Duration.ofMillis(150)));
+      assertNull(b.receiveBuffered(), "nothing complete while the body is still arriving");
+      pair.client().write(counting(90_000, length - 90_000), largeFrameStart(3, 3));
+      assertEquals(counting(0, length), b.receive(Duration.ofSeconds(5)));
+      assertEquals(counting(0, 3), b.receive(Duration.ofSeconds(5)), "the frame after it is intact");
+      assertTrue(b.isOpen());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inMemory", "tcp"})
+  void endOfStreamInsideALargeBodyIsATruncation(String transport) throws Exception {
+    try (ConnectionPair pair = transports.pair(transport)) {
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      pair.client().write(largeFrameStart(3, 3), largeFrameStart(50_000, 40_000));
+      pair.client().shutdownOutput();
+      assertEquals(counting(0, 3), b.receive());
+      TruncatedFrameException e = assertThrows(TruncatedFrameException.class, b::receive);
+      assertEquals(10_000, e.missingBytes());
+      assertSame(e, assertThrows(TruncatedFrameException.class, b::receive));
+      assertFalse(b.isOpen());
+    }
+  }
+
+  @Test
+  void aHeaderAloneDoesNotMakeTheChannelHoldTheWholeFrame() throws Exception {
+    ExecutorService threads = Executors.newSingleThreadExecutor();
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      // A peer announces the largest frame (1 MiB) and sends 10 bytes of it.
+      pair.client().write(largeFrameStart(BINARY.maxFrameSize(), 10));
+      Future<ByteBuffer> blocked = threads.submit(() -> b.receive());
+      Thread.sleep(200);
+      assertFalse(blocked.isDone());
+      assertTrue(
+          b.receiveBufferCapacity() <= InboundBuffer.SMALL,
+          "holds " + b.receiveBufferCapacity() + " bytes for 14 received");
+      pair.client().abort();
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aHeaderOfAFrameUpTo64KiBReservesItsBody() throws Exception {
+    ExecutorService threads = Executors.newSingleThreadExecutor();
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      pair.client().write(largeFrameStart(BufferPool.BUFFER_SIZE, 10));
+      Future<ByteBuffer> blocked = threads.submit(() -> b.receive());
+      Thread.sleep(200);
+      assertFalse(blocked.isDone());
+      // The body is read straight into the frame; the bound is the 64 KiB a streaming read uses.
+      assertEquals(BufferPool.BUFFER_SIZE, b.receiveBufferCapacity());
+      pair.client().write(counting(10, BufferPool.BUFFER_SIZE - 10));
+      assertEquals(counting(0, BufferPool.BUFFER_SIZE), blocked.get(5, TimeUnit.SECONDS));
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void aTooLongFrameClosesTheConnectionByDefault() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
