@@ -154,8 +154,8 @@ public final class LoopbackBenchmark {
       warmUp(mode, servers, clients);
       boolean throughput = tls != null || settings.plain;
       if (throughput) {
-        for (int size : Settings.SIZES) {
-          for (int connections : Settings.CONNECTIONS) {
+        for (int size : settings.sizes) {
+          for (int connections : settings.connections) {
             throughputRow(mode, size, connections, servers, clients);
           }
         }

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** How long and how often to measure: the full run, or {@code --quick}. */
@@ -28,6 +29,10 @@ final class Settings {
   long latencyMeasureMillis = 2000;
   int latencyMaxSamples = 2_000_000;
   int idleConnections = 10_000;
+  /** Payload sizes of the throughput rows to run: all of {@link #SIZES} unless narrowed. */
+  int[] sizes = SIZES;
+  /** Connection counts of the throughput rows to run. */
+  int[] connections = CONNECTIONS;
   boolean plain = true;
   boolean tls = true;
   boolean latency = true;
@@ -67,6 +72,10 @@ final class Settings {
         s.latencyMeasureMillis = s.measureMillis;
       } else if (arg.startsWith("--idle-connections=")) {
         s.idleConnections = positive(arg);
+      } else if (arg.startsWith("--sizes=")) {
+        s.sizes = subset(arg, SIZES);
+      } else if (arg.startsWith("--connections=")) {
+        s.connections = subset(arg, CONNECTIONS);
       } else if (arg.startsWith("--only=")) {
         List<String> parts = List.of(value(arg).split(","));
         s.plain = parts.contains("plain");
@@ -97,6 +106,21 @@ final class Settings {
     return s;
   }
 
+  /** The values of {@code arg}, a comma-separated list, each of which must be one of {@code allowed}. */
+  private static int[] subset(String arg, int[] allowed) {
+    String[] parts = value(arg).split(",");
+    int[] chosen = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      int v = Integer.parseInt(parts[i].trim());
+      if (Arrays.stream(allowed).noneMatch(a -> a == v)) {
+        throw new IllegalArgumentException(
+            arg + ": " + v + " is not one of " + Arrays.toString(allowed));
+      }
+      chosen[i] = v;
+    }
+    return chosen;
+  }
+
   static String usage() {
     return String.join("\n",
         "usage: java -jar toolkit-bench/target/toolkit-bench.jar [options]",
@@ -106,6 +130,8 @@ final class Settings {
         "  --measure-ms=N          length of each measurement (default 2000)",
         "  --idle-connections=N    connections in the idle-memory rows (default 10000)",
         "  --only=plain,tls,latency,idle   run only these groups of rows",
+        "  --sizes=64,1024,65536   payload sizes of the throughput rows to run (default: all three)",
+        "  --connections=1,16      connection counts of the throughput rows to run (default: both)",
         "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
         "                          on request: toolkit-simple, a send per message, and toolkit-writer,",
         "                          a second thread that sends what queued up with one sendAll)",
