@@ -4,11 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.sockettoolkit.core.ConnectionTimeoutException.Kind;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,31 +24,50 @@ abstract class AbstractConnection implements Connection {
   /** Cap on bytes handed to one read or write call, so heap buffers never need huge temporary copies. */
   static final int MAX_IO_CHUNK = 256 * 1024;
 
+  private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(36_500).toNanos();
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final ConnectionOptions options;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final long writeTimeoutNanos;
   private final long idleTimeoutNanos;
 
+  /** Set once, by {@link #markClosed()}; through {@link #CLOSED} for its compare-and-set. */
   private volatile boolean closed;
   private volatile boolean outputShutdown;
   private volatile Kind expired;
   private volatile long lastActivity = System.nanoTime();
   /** When the write in progress last moved bytes; 0 when no write is in progress. */
   private volatile long writeProgress;
-  private ScheduledFuture<?> timeoutCheck;
-  private final Object timeoutCheckLock = new Object();
+  /** {@link ConnectionTimer}'s: when it next checks this connection. */
+  long timerDue;
+  /** {@link ConnectionTimer}'s: the next connection in its list. */
+  AbstractConnection timerNext;
 
   AbstractConnection(ConnectionOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.writeTimeoutNanos = options.writeTimeout().toNanos();
-    this.idleTimeoutNanos = options.idleTimeout().toNanos();
+    // Capped so that clock arithmetic cannot overflow; a century is as good as no limit.
+    this.writeTimeoutNanos = Math.min(options.writeTimeout().toNanos(), MAX_TIMEOUT_NANOS);
+    this.idleTimeoutNanos = Math.min(options.idleTimeout().toNanos(), MAX_TIMEOUT_NANOS);
   }
 
   /** Starts timeout enforcement; call once the connection is fully constructed. */
   final void startTimeouts() {
-    if (writeTimeoutNanos > 0 || idleTimeoutNanos > 0) {
-      scheduleCheck(System.nanoTime());
+    if (hasTimeouts()) {
+      ConnectionTimer.register(this);
     }
+  }
+
+  private boolean hasTimeouts() {
+    return writeTimeoutNanos > 0 || idleTimeoutNanos > 0;
   }
 
   // ---- transport hooks ----
@@ -223,17 +243,13 @@ abstract class AbstractConnection implements Connection {
   }
 
   private boolean markClosed() {
-    synchronized (timeoutCheckLock) {
-      if (closed) {
-        return false;
-      }
-      closed = true;
-      if (timeoutCheck != null) {
-        timeoutCheck.cancel(false);
-        timeoutCheck = null;
-      }
-      return true;
+    if (closed || !CLOSED.compareAndSet(this, false, true)) {
+      return false;
     }
+    if (hasTimeouts()) {
+      ConnectionTimer.closed();
+    }
+    return true;
   }
 
   private void ensureOpen(String operation) throws IOException {
@@ -287,34 +303,46 @@ abstract class AbstractConnection implements Connection {
 
   // ---- timeouts ----
 
-  private void scheduleCheck(long now) {
-    long next = Long.MAX_VALUE;
-    if (writeTimeoutNanos > 0) {
-      next = Math.min(next, writeTimeoutNanos / 4 + 1);
+  /** The smaller of the write and idle timeouts that are set. */
+  final long smallestTimeoutNanos() {
+    if (writeTimeoutNanos > 0 && idleTimeoutNanos > 0) {
+      return Math.min(writeTimeoutNanos, idleTimeoutNanos);
     }
-    if (idleTimeoutNanos > 0) {
-      next = Math.min(next, lastActivity + idleTimeoutNanos - now);
-    }
-    synchronized (timeoutCheckLock) {
-      if (!closed) {
-        timeoutCheck = ConnectionTimer.schedule(this::checkTimeouts, next);
-      }
-    }
+    return Math.max(writeTimeoutNanos, idleTimeoutNanos);
   }
 
-  private void checkTimeouts() {
-    if (closed) {
-      return;
+  /**
+   * The earliest moment, as seen at {@code now}, at which a timeout could expire: a write that
+   * starts now cannot time out before {@code now} plus the write timeout.
+   */
+  final long earliestDeadline(long now) {
+    long idleDeadline = lastActivity + idleTimeoutNanos;
+    if (writeTimeoutNanos == 0) {
+      return idleDeadline;
     }
-    long now = System.nanoTime();
+    long progress = writeProgress;
+    long writeDeadline = (progress != 0 ? progress : now) + writeTimeoutNanos;
+    return idleTimeoutNanos == 0 || writeDeadline - idleDeadline < 0 ? writeDeadline : idleDeadline;
+  }
+
+  /**
+   * Called by {@link ConnectionTimer} at {@code now}: aborts the connection if a timeout expired.
+   * Returns whether the connection is still open and needs watching.
+   */
+  final boolean checkTimeouts(long now) {
+    if (closed) {
+      return false;
+    }
     long progress = writeProgress;
     if (writeTimeoutNanos > 0 && progress != 0 && now - progress >= writeTimeoutNanos) {
       expire(Kind.WRITE);
-    } else if (idleTimeoutNanos > 0 && now - lastActivity >= idleTimeoutNanos) {
-      expire(Kind.IDLE);
-    } else {
-      scheduleCheck(now);
+      return false;
     }
+    if (idleTimeoutNanos > 0 && now - lastActivity >= idleTimeoutNanos) {
+      expire(Kind.IDLE);
+      return false;
+    }
+    return true;
   }
 
   private void expire(Kind kind) {
