@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * The outbound half of {@link TlsEngineIo}: every {@code wrap} happens here, under one lock, into
- * {@code netOut} (room for two maximum records, borrowed from {@link OutputBufferPool} only while
+ * {@code netOut} (room for four maximum records, borrowed from {@link OutputBufferPool} only while
  * the lock is held), which is flushed to the transport whenever it cannot take another record.
  *
  * <p>Writes use flat combining: a writer queues its buffers and tries the lock; the holder wraps
@@ -62,7 +62,7 @@ final class TlsWriter {
     this.engine = engine;
     this.transport = transport;
     this.packetSize = packetSize;
-    this.outCapacity = 2 * packetSize;
+    this.outCapacity = 4 * packetSize;
   }
 
   /** The lock every wrap holds; closing takes it to send close_notify. */
