@@ -4,12 +4,18 @@ import dev.sockettoolkit.core.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The {@link FrameSink} of a {@link MessageChannel}: encoded frames collect here until one
  * gathering write sends them all. Small writes are copied into a pooled 64 KiB staging buffer
  * (nothing is allocated per frame); a payload of {@value #COPY_THRESHOLD} bytes or more becomes a
- * segment of its own, sent without a copy. Used under the channel's send lock only.
+ * segment of its own, sent without a copy.
+ *
+ * <p>A channel {@linkplain #borrow() borrows} one under its send lock and {@linkplain #release()
+ * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers wait in a
+ * small lock-free pool (the slot scheme of {@link BufferPool}), so borrowing allocates nothing
+ * once the pool is warm.
  */
 final class OutboundBuffer implements FrameSink {
   /** Flush once this many bytes are pending, between frames. */
@@ -20,6 +26,8 @@ final class OutboundBuffer implements FrameSink {
   private static final int HEADER_ROOM = 256;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final AtomicReferenceArray<OutboundBuffer> FREE =
+      new AtomicReferenceArray<>(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
   private final BufferPool pool;
   private final ByteBuffer[] one = new ByteBuffer[1];
@@ -38,8 +46,22 @@ final class OutboundBuffer implements FrameSink {
   private int markCount;
   private long markPending;
 
-  OutboundBuffer(BufferPool pool) {
+  private OutboundBuffer(BufferPool pool) {
     this.pool = pool;
+  }
+
+  /** An empty buffer, pooled or new; {@link #release()} gives it back. */
+  static OutboundBuffer borrow() {
+    int n = FREE.length();
+    int start = (int) (Thread.currentThread().getId() % n);
+    for (int i = 0; i < n; i++) {
+      int slot = (start + i) % n;
+      OutboundBuffer b = FREE.get(slot);
+      if (b != null && FREE.compareAndSet(slot, b, null)) {
+        return b;
+      }
+    }
+    return new OutboundBuffer(BufferPool.SHARED);
   }
 
   private static ByteBuffer[] filled(int n) {
@@ -181,7 +203,10 @@ final class OutboundBuffer implements FrameSink {
     regionStart = 0;
   }
 
-  /** Empties the buffer and gives the staging buffer back to the pool. */
+  /**
+   * Empties the buffer, gives the staging buffer back to its pool and this buffer back to the
+   * pool of {@link #borrow()}; the caller must not use it afterwards.
+   */
   void release() {
     reset();
     if (pooled != null) {
@@ -190,5 +215,13 @@ final class OutboundBuffer implements FrameSink {
     pooled = null;
     staging = null;
     markStaging = null;
+    int n = FREE.length();
+    int start = (int) (Thread.currentThread().getId() % n);
+    for (int i = 0; i < n; i++) {
+      int slot = (start + i) % n;
+      if (FREE.get(slot) == null && FREE.compareAndSet(slot, null, this)) {
+        return;
+      }
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,18 +23,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * which takes the lock and carries on with the queue. Parked senders never queue on the lock
  * itself: senders whose messages are done would otherwise convoy through it one by one. No
  * background thread is involved.
+ *
+ * <p>Between sends a sender holds only its lock: the {@link OutboundBuffer} is borrowed for each
+ * time the lock is held, and the queue of waiting senders and the batch are made the first time
+ * two threads send at once.
  */
 final class Sender<T> {
   private static final int EXTRA_ROUNDS = 4;
   private static final long PARK_NANOS = 10_000_000;
+  private static final VarHandle WAITING;
+
+  static {
+    try {
+      WAITING =
+          MethodHandles.lookup().findVarHandle(Sender.class, "waiting", ConcurrentLinkedQueue.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Connection connection;
   private final FrameCodec<T> codec;
   private final ReentrantLock lock = new ReentrantLock();
-  private final OutboundBuffer out = new OutboundBuffer(BufferPool.SHARED);
-  private final ConcurrentLinkedQueue<Pending<T>> waiting = new ConcurrentLinkedQueue<>();
-  /** Messages encoded since the last write, whose senders wait for its outcome. */
-  private final List<Pending<T>> batch = new ArrayList<>();
+  /** Borrowed while the lock is held, when first needed; null otherwise. */
+  private OutboundBuffer out;
+  /** Senders that found the lock taken; made on first contention, through {@link #WAITING}. */
+  private volatile ConcurrentLinkedQueue<Pending<T>> waiting;
+  /** Messages encoded since the last write, whose senders wait for its outcome; made on first use. */
+  private List<Pending<T>> batch;
 
   Sender(Connection connection, FrameCodec<T> codec) {
     this.connection = connection;
@@ -51,7 +69,7 @@ final class Sender<T> {
       return;
     }
     Pending<T> own = new Pending<>(message, Thread.currentThread());
-    waiting.add(own);
+    waitingQueue().add(own);
     boolean interrupted = false;
     try {
       while (!own.done) {
@@ -93,16 +111,48 @@ final class Sender<T> {
    */
   private void combine() throws IOException {
     writeWaiting();
-    for (int round = 0; round < EXTRA_ROUNDS && !waiting.isEmpty(); round++) {
+    ConcurrentLinkedQueue<Pending<T>> queue = waiting;
+    for (int round = 0; round < EXTRA_ROUNDS && queue != null && !queue.isEmpty(); round++) {
       writeWaiting();
     }
   }
 
-  /** Releases the lock and wakes a queued sender, if any, to take over the queue. */
+  private ConcurrentLinkedQueue<Pending<T>> waitingQueue() {
+    ConcurrentLinkedQueue<Pending<T>> queue = waiting;
+    if (queue == null) {
+      queue = new ConcurrentLinkedQueue<>();
+      if (!WAITING.compareAndSet(this, null, queue)) {
+        queue = waiting;
+      }
+    }
+    return queue;
+  }
+
+  /** The buffer to encode into, borrowed if this holder of the lock has none yet. */
+  private OutboundBuffer out() {
+    if (out == null) {
+      out = OutboundBuffer.borrow();
+    }
+    return out;
+  }
+
+  /** Writes what is encoded, if anything. */
+  private void flush() throws IOException {
+    if (out != null) {
+      out.flushTo(connection);
+    }
+  }
+
+  /** Gives the buffer back, releases the lock and wakes a queued sender, if any, to take over. */
   private void unlock() {
-    out.release();
+    OutboundBuffer borrowed = out;
+    if (borrowed != null) {
+      out = null;
+      borrowed.release();
+    }
     lock.unlock();
-    Pending<T> next = waiting.peek();
+    ConcurrentLinkedQueue<Pending<T>> queue = waiting;
+    Pending<T> next = queue == null ? null : queue.peek();
     if (next != null) {
       LockSupport.unpark(next.thread);
     }
@@ -116,14 +166,14 @@ final class Sender<T> {
         try {
           encode(Objects.requireNonNull(message, "messages contains null"));
         } catch (IOException | RuntimeException e) {
-          out.flushTo(connection); // the messages before it are sent
+          flush(); // the messages before it are sent
           throw e;
         }
         if (out.shouldFlush()) {
           out.flushTo(connection);
         }
       }
-      out.flushTo(connection);
+      flush();
     } finally {
       unlock();
     }
@@ -139,26 +189,36 @@ final class Sender<T> {
     }
   }
 
+  /** Whether a buffer is borrowed now, for tests of memory use; a snapshot, read without the lock. */
+  boolean holdsBuffer() {
+    return out != null;
+  }
+
   /** Something to run under the send lock. */
   interface IoAction {
     void run() throws IOException;
   }
 
   private void encode(T message) throws IOException {
-    out.beginFrame();
+    OutboundBuffer buffer = out();
+    buffer.beginFrame();
     try {
-      codec.encode(message, out);
+      codec.encode(message, buffer);
     } catch (IOException | RuntimeException e) {
-      out.abortFrame();
+      buffer.abortFrame();
       throw e;
     }
   }
 
   /** Encodes the messages other threads queued and writes everything encoded. */
   private void writeWaiting() throws IOException {
-    for (Pending<T> p; (p = waiting.poll()) != null; ) {
+    ConcurrentLinkedQueue<Pending<T>> queue = waiting;
+    for (Pending<T> p; queue != null && (p = queue.poll()) != null; ) {
       try {
         encode(p.message);
+        if (batch == null) {
+          batch = new ArrayList<>();
+        }
         batch.add(p);
       } catch (IOException e) {
         p.fail(e);
@@ -175,21 +235,26 @@ final class Sender<T> {
   /** Writes what is encoded and tells the batch's senders; on failure also the waiting ones. */
   private void write() throws IOException {
     try {
-      out.flushTo(connection);
+      flush();
     } catch (IOException e) {
-      for (Pending<T> p : batch) {
+      if (batch != null) {
+        for (Pending<T> p : batch) {
+          p.fail(e);
+        }
+        batch.clear();
+      }
+      ConcurrentLinkedQueue<Pending<T>> queue = waiting;
+      for (Pending<T> p; queue != null && (p = queue.poll()) != null; ) {
         p.fail(e);
       }
-      for (Pending<T> p; (p = waiting.poll()) != null; ) {
-        p.fail(e);
-      }
-      batch.clear();
       throw e;
     }
-    for (Pending<T> p : batch) {
-      p.succeed();
+    if (batch != null) {
+      for (Pending<T> p : batch) {
+        p.succeed();
+      }
+      batch.clear();
     }
-    batch.clear();
   }
 
   /** A message another thread is sending, waiting for the thread that holds the lock. */
