@@ -101,40 +101,62 @@ abstract class AbstractConnection implements Connection {
 
   // ---- Connection ----
 
+  // Both reads call readImpl themselves rather than through a shared method: a thread blocked in
+  // a read keeps every frame under it, and the frames of a parked virtual thread are heap.
+
   @Override
   public final int read(ByteBuffer dst) throws IOException {
-    return read(dst, options.readTimeout(), true);
+    if (!canRead(dst)) {
+      return 0;
+    }
+    try {
+      int n = readImpl(dst, options.readTimeout().toNanos());
+      lastActivity = System.nanoTime();
+      return n;
+    } catch (IOException e) {
+      throw readFailure(e, options.readTimeout(), true);
+    }
   }
 
   @Override
   public final int read(ByteBuffer dst, Duration timeout) throws IOException {
     Objects.requireNonNull(timeout, "timeout");
     checkArgument(timeout.toNanos() > 0, "timeout must be positive, got %s", timeout);
-    return read(dst, timeout, false);
-  }
-
-  private int read(ByteBuffer dst, Duration timeout, boolean configured) throws IOException {
-    Objects.requireNonNull(dst, "dst");
-    ensureOpen("read");
-    if (!dst.hasRemaining()) {
+    if (!canRead(dst)) {
       return 0;
     }
     try {
       int n = readImpl(dst, timeout.toNanos());
       lastActivity = System.nanoTime();
       return n;
-    } catch (ConnectionTimeoutException | ConnectionClosedException | ConnectionResetException e) {
-      throw e;
-    } catch (SocketTimeoutException e) {
-      throw new ConnectionTimeoutException(
+    } catch (IOException e) {
+      throw readFailure(e, timeout, false);
+    }
+  }
+
+  /** Whether {@code dst} has space; throws if the connection is closed. */
+  private boolean canRead(ByteBuffer dst) throws IOException {
+    Objects.requireNonNull(dst, "dst");
+    ensureOpen("read");
+    return dst.hasRemaining();
+  }
+
+  /** What a read throws for {@code e}: a {@code configured} timeout is the connection's own. */
+  private IOException readFailure(IOException e, Duration timeout, boolean configured) {
+    if (e instanceof ConnectionTimeoutException
+        || e instanceof ConnectionClosedException
+        || e instanceof ConnectionResetException) {
+      return e;
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new ConnectionTimeoutException(
           Kind.READ,
           timeout,
           "no byte arrived from " + remoteAddress()
               + (configured ? "" : " within the timeout passed to read"),
           e);
-    } catch (IOException e) {
-      throw failure(e, "read");
     }
+    return failure(e, "read");
   }
 
   @Override
