@@ -87,11 +87,7 @@ final class ConnectionTimer {
     while (true) {
       long now = System.nanoTime();
       CLOSED_SINCE_WALK.set(0);
-      for (AbstractConnection c = INCOMING.getAndSet(null), next; c != null; c = next) {
-        next = c.timerNext;
-        c.timerNext = list;
-        list = c;
-      }
+      list = takeIncoming(list);
       long earliest = now + MAX_SLEEP_NANOS;
       int live = 0;
       AbstractConnection previous = null;
@@ -114,14 +110,36 @@ final class ConnectionTimer {
       }
       purgeThreshold = Math.max(MIN_PURGE, live / 2);
       wakeAt = earliest;
-      if (INCOMING.get() != null) {
-        continue; // registered during the walk, perhaps before seeing the new wakeAt
+      // Connections registered during the walk may have compared their due time with the old
+      // wakeAt and not woken the thread; take them now. Later ones see the new wakeAt. Not a new
+      // walk: under a steady stream of new connections that would never sleep.
+      AbstractConnection walked = list;
+      list = takeIncoming(list);
+      long published = earliest;
+      for (AbstractConnection c = list; c != walked; c = c.timerNext) {
+        if (c.timerDue - earliest < 0) {
+          earliest = c.timerDue;
+        }
+      }
+      if (earliest != published) {
+        wakeAt = earliest;
       }
       long delay = earliest - System.nanoTime();
       if (delay > 0) {
         LockSupport.parkNanos(ConnectionTimer.class, delay);
       }
     }
+  }
+
+  /** Puts the connections registered since the last call in front of {@code list}; the new head. */
+  private static AbstractConnection takeIncoming(AbstractConnection list) {
+    AbstractConnection head = list;
+    for (AbstractConnection c = INCOMING.getAndSet(null), next; c != null; c = next) {
+      next = c.timerNext;
+      c.timerNext = head;
+      head = c;
+    }
+    return head;
   }
 
   /** Checks {@code c} if it is due; whether to keep watching it. */
