@@ -8,14 +8,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The {@link FrameSink} of a {@link MessageChannel}: encoded frames collect here until one
- * gathering write sends them all. Small writes are copied into a pooled 64 KiB staging buffer
- * (nothing is allocated per frame); a payload of {@value #COPY_THRESHOLD} bytes or more becomes a
- * segment of its own, sent without a copy.
+ * gathering write sends them all. Small writes are copied into a 64 KiB staging buffer (nothing
+ * is allocated per frame); a payload of {@value #COPY_THRESHOLD} bytes or more becomes a segment
+ * of its own, sent without a copy.
  *
  * <p>A channel {@linkplain #borrow() borrows} one under its send lock and {@linkplain #release()
- * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers wait in a
- * small lock-free pool (the slot scheme of {@link BufferPool}), so borrowing allocates nothing
- * once the pool is warm.
+ * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers, with their
+ * staging buffers, wait in a small lock-free pool (the slot scheme of {@link BufferPool}, and as
+ * many slots), so borrowing allocates nothing once the pool is warm and costs one
+ * compare-and-set each way.
  */
 final class OutboundBuffer implements FrameSink {
   /** Flush once this many bytes are pending, between frames. */
@@ -29,10 +30,10 @@ final class OutboundBuffer implements FrameSink {
   private static final AtomicReferenceArray<OutboundBuffer> FREE =
       new AtomicReferenceArray<>(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
-  private final BufferPool pool;
   private final ByteBuffer[] one = new ByteBuffer[1];
-  private ByteBuffer pooled;
-  /** Where bytes are copied, in write mode; the pooled buffer unless a frame outgrew it. */
+  /** The 64 KiB staging buffer of its own, made on first use and kept while in the pool. */
+  private ByteBuffer ownStaging;
+  /** Where bytes are copied, in write mode; ownStaging unless a frame outgrew it. */
   private ByteBuffer staging;
   /** First staged byte not yet part of a segment. */
   private int regionStart;
@@ -46,9 +47,7 @@ final class OutboundBuffer implements FrameSink {
   private int markCount;
   private long markPending;
 
-  private OutboundBuffer(BufferPool pool) {
-    this.pool = pool;
-  }
+  private OutboundBuffer() {}
 
   /** An empty buffer, pooled or new; {@link #release()} gives it back. */
   static OutboundBuffer borrow() {
@@ -61,7 +60,7 @@ final class OutboundBuffer implements FrameSink {
         return b;
       }
     }
-    return new OutboundBuffer(BufferPool.SHARED);
+    return new OutboundBuffer();
   }
 
   private static ByteBuffer[] filled(int n) {
@@ -88,8 +87,8 @@ final class OutboundBuffer implements FrameSink {
   /** Marks the start of a frame, so that {@link #abortFrame()} can drop it. */
   void beginFrame() {
     if (staging == null) {
-      pooled = pool.take();
-      staging = pooled;
+      ownStaging = ByteBuffer.allocate(BufferPool.BUFFER_SIZE);
+      staging = ownStaging;
       regionStart = 0;
     }
     markStaging = staging;
@@ -196,24 +195,19 @@ final class OutboundBuffer implements FrameSink {
     }
     count = 0;
     pending = 0;
-    if (pooled != null) {
-      pooled.clear();
+    if (ownStaging != null) {
+      ownStaging.clear();
     }
-    staging = pooled;
+    staging = ownStaging;
     regionStart = 0;
   }
 
   /**
-   * Empties the buffer, gives the staging buffer back to its pool and this buffer back to the
-   * pool of {@link #borrow()}; the caller must not use it afterwards.
+   * Empties the buffer and gives it back, with its staging buffer, to the pool of {@link
+   * #borrow()}; the caller must not use it afterwards.
    */
   void release() {
     reset();
-    if (pooled != null) {
-      pool.give(pooled);
-    }
-    pooled = null;
-    staging = null;
     markStaging = null;
     int n = FREE.length();
     int start = (int) (Thread.currentThread().getId() % n);
