@@ -247,4 +247,9 @@ public final class TlsConnection implements Connection {
     }
     return new IOException("TLS error on the connection with " + peer + ": " + e.getMessage(), e);
   }
+
+  /** Bytes held now for received data, for tests of memory use. */
+  int inputBufferCapacity() {
+    return io.inputBufferCapacity();
+  }
 }

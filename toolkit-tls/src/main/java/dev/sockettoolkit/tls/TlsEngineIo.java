@@ -290,6 +290,11 @@ final class TlsEngineIo {
     return writer;
   }
 
+  /** Bytes held now for received data, for tests of memory use. */
+  int inputBufferCapacity() {
+    return reader.bufferedCapacity();
+  }
+
   // ---- writing and closing ----
 
   void write(ByteBuffer[] srcs) throws IOException {

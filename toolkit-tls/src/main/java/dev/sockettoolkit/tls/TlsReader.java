@@ -15,21 +15,38 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
 /**
- * The inbound half of {@link TlsEngineIo}. {@code netIn} (room for two maximum records) holds
- * ciphertext in read mode; {@link TlsRecords} checks each record header before the engine sees
- * it, and a record is unwrapped only once complete: straight into the caller's buffer when it
- * fits (no copy), else into {@code appIn}. The handshake uses the same buffers under the
- * handshake lock, before any read can start.
+ * The inbound half of {@link TlsEngineIo}. {@code netIn} holds ciphertext in read mode; {@link
+ * TlsRecords} checks each record header before the engine sees it, and a record is unwrapped only
+ * once complete: straight into the caller's buffer when it fits (no copy), else into {@code
+ * appIn}. The handshake uses the same buffers under the handshake lock, before any read can start.
+ *
+ * <p>Memory follows the traffic, as in {@code MessageChannel}'s receive buffer: while no record is
+ * partly received {@code netIn} is a {@value #SMALL_NET_IN}-byte buffer, enough for the record of a
+ * small message; it grows to two maximum records when a record's header announces more or a read
+ * fills it. After a bulk read ({@value #BULK} bytes or more) that left nothing undecoded, the next
+ * read waits at most 20 ms in the large buffer; if nothing comes it drops the large buffers and
+ * waits in the small one, so an idle TLS connection holds about 1 KiB, not 36.
  */
 final class TlsReader {
   private static final int INITIAL_APP_BUFFER = 4096;
+  /** The size of {@code netIn} while no record is partly received. */
+  static final int SMALL_NET_IN = 1024;
+  /** A read of at least this many bytes means data is streaming in: keep the large buffer. */
+  static final int BULK = 4096;
+  /** How long a reader that was streaming waits with its large buffer before giving it back. */
+  private static final Duration PROBE = Duration.ofMillis(20);
+  private static final int RECORD_HEADER = 5;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   private final TlsEngineIo io;
   private final SSLEngine engine;
   private final Connection transport;
   private final boolean client;
   private final ReentrantLock readLock = new ReentrantLock();
-  private final ByteBuffer netIn;
-  private ByteBuffer appIn;
+  private final int largeNetIn;
+  private final ByteBuffer smallNetIn = ByteBuffer.allocate(SMALL_NET_IN);
+  private ByteBuffer netIn;
+  private ByteBuffer appIn = EMPTY;
+  private boolean lastFillBulk;
   // Guarded by readLock after the handshake, by the handshake lock during it.
   private boolean inboundDone;
   private boolean sawFirstRecord;
@@ -41,10 +58,8 @@ final class TlsReader {
     this.engine = engine;
     this.transport = transport;
     this.client = engine.getUseClientMode();
-    this.netIn = ByteBuffer.allocate(2 * packetSize).limit(0);
-    // Small until a record needs more (unwrapIntoAppIn grows it once): connections that exchange
-    // small messages, or read into large buffers directly, never need the full 16 KiB.
-    this.appIn = ByteBuffer.allocate(INITIAL_APP_BUFFER).limit(0);
+    this.largeNetIn = 2 * packetSize;
+    this.netIn = smallNetIn.limit(0);
   }
 
   /** After a TLS 1.2 handshake: refuse handshake records from now on (renegotiation). */
@@ -109,20 +124,70 @@ final class TlsReader {
     return length;
   }
 
-  /** Reads more ciphertext into netIn; returns the count, or -1 at end of stream. */
+  /**
+   * Reads more ciphertext into netIn, waiting at most {@code timeout} (null: the transport's read
+   * timeout); returns the count, or -1 at end of stream.
+   */
   int fill(Duration timeout) throws IOException {
+    if (!netIn.hasRemaining() && netIn != smallNetIn) {
+      if (lastFillBulk) {
+        // Streaming so far: try the large buffer for a moment before giving it back.
+        boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
+        try {
+          return readMore(bounded ? timeout : PROBE);
+        } catch (ConnectionTimeoutException e) {
+          if (bounded || e.kind() != ConnectionTimeoutException.Kind.READ) {
+            throw e;
+          }
+        }
+        timeout = timeout == null ? null : timeout.minus(PROBE);
+      }
+      netIn = smallNetIn.clear().limit(0);
+      if (!appIn.hasRemaining()) {
+        appIn = EMPTY;
+      }
+    }
+    return readMore(timeout);
+  }
+
+  private int readMore(Duration timeout) throws IOException {
     netIn.compact();
     try {
+      if (netIn.capacity() < largeNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
+        ByteBuffer large = ByteBuffer.allocate(largeNetIn);
+        large.put(netIn.flip());
+        netIn = large;
+      }
       if (!netIn.hasRemaining()) {
         throw new TlsHandshakeException(Reason.LIMIT_EXCEEDED, "TLS input buffer full without a complete record", null);
       }
-      return timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
+      int n = timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
+      lastFillBulk = n >= BULK;
+      return n;
     } finally {
       netIn.flip();
     }
   }
 
+  /** With netIn in write mode: the length, header included, of the record it starts with; 0 if unknown. */
+  private int announcedRecord() {
+    if (netIn.position() < RECORD_HEADER) {
+      return 0;
+    }
+    return RECORD_HEADER + (((netIn.get(3) & 0xff) << 8) | (netIn.get(4) & 0xff));
+  }
+
+  /** Bytes held for received data now (netIn and appIn), for tests of memory use. */
+  int bufferedCapacity() {
+    return netIn.capacity() + appIn.capacity();
+  }
+
   SSLEngineResult unwrapIntoAppIn() throws SSLException {
+    if (appIn.capacity() == 0) {
+      // Small until a record needs more (grown below, once): connections that exchange small
+      // messages, or read into large buffers directly, never need the full 16 KiB.
+      appIn = ByteBuffer.allocate(INITIAL_APP_BUFFER).limit(0);
+    }
     appIn.compact();
     try {
       SSLEngineResult result = engine.unwrap(netIn, appIn);

@@ -51,6 +51,31 @@ class TlsConnectionTest {
   }
 
   @ParameterizedTest
+  @EnumSource(Transports.class)
+  void anIdleConnectionGivesBackItsLargeInputBuffer(Transports transport) throws Exception {
+    try (TlsPeers.Tls tls = TlsPeers.open(transport, TestPki.client().build(), "localhost", TestPki.server().build())) {
+      tls.handshake();
+      byte[] burst = new byte[200_000];
+      CompletableFuture<Void> sent =
+          async(
+              () -> {
+                tls.client.write(ByteBuffer.wrap(burst));
+                return null;
+              });
+      readExactly(tls.server, burst.length);
+      await(sent);
+      CompletableFuture<byte[]> blocked = async(() -> readExactly(tls.server, 1));
+      Thread.sleep(300); // the reader waits at most 20 ms in the large buffer after a burst
+      assertFalse(blocked.isDone());
+      assertTrue(
+          tls.server.inputBufferCapacity() <= TlsReader.SMALL_NET_IN,
+          "an idle TLS connection holds " + tls.server.inputBufferCapacity() + " bytes of input buffers");
+      tls.client.write(ascii("x"));
+      assertArrayEquals(new byte[] {'x'}, await(blocked));
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void bulkTransferInBothDirectionsAtOnceOverTcp(String protocol) throws Exception {
     bulk(Transports.TCP, protocol, 8 << 20);
