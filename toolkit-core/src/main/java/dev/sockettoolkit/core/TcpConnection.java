@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
  * A TCP connection over a blocking {@link SocketChannel}.
  *
  * <p>Untimed reads and all writes go straight to the channel (direct buffers without a copy,
- * gathering writes in one system call). Reads with a timeout go through the channel's socket
- * adaptor, whose {@code SO_TIMEOUT} wait leaves the connection usable after a timeout.
+ * gathering writes in one system call). A read with a timeout does too when bytes are already
+ * waiting (asked with one {@code FIONREAD}); otherwise it goes through the channel's socket adaptor
+ * (made on first use), whose {@code SO_TIMEOUT} wait leaves the connection usable after a timeout
+ * but costs a switch to non-blocking mode and back around a poll.
  */
 final class TcpConnection extends AbstractConnection {
   private final SocketChannel channel;
-  private final Socket socket;
+  /** The channel's socket adaptor, made on the first timed read. */
+  private Socket socket;
   private final SocketAddress local;
   private final SocketAddress remote;
   private InputStream timedInput;
@@ -27,7 +30,6 @@ final class TcpConnection extends AbstractConnection {
   private TcpConnection(SocketChannel channel, ConnectionOptions options) throws IOException {
     super(options);
     this.channel = channel;
-    this.socket = channel.socket();
     this.local = channel.getLocalAddress();
     this.remote = channel.getRemoteAddress();
   }
@@ -58,10 +60,15 @@ final class TcpConnection extends AbstractConnection {
     if (timeoutNanos == 0) {
       return readUntimed(dst);
     }
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, ceilMillis(timeoutNanos))));
     if (timedInput == null) {
-      timedInput = socket.getInputStream();
+      timedInput = socket().getInputStream();
     }
+    if (timedInput.available() > 0) {
+      // Bytes are waiting, so the read cannot block: one system call to ask and a plain read,
+      // instead of the adaptor's switch to non-blocking mode, poll, read and switch back.
+      return readUntimed(dst);
+    }
+    socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, ceilMillis(timeoutNanos))));
     int length = Math.min(dst.remaining(), MAX_IO_CHUNK);
     if (dst.hasArray()) {
       int n = timedInput.read(dst.array(), dst.arrayOffset() + dst.position(), length);
@@ -78,6 +85,13 @@ final class TcpConnection extends AbstractConnection {
       dst.put(scratch, 0, n);
     }
     return n;
+  }
+
+  private Socket socket() {
+    if (socket == null) {
+      socket = channel.socket();
+    }
+    return socket;
   }
 
   private int readUntimed(ByteBuffer dst) throws IOException {
