@@ -4,7 +4,6 @@ import dev.sockettoolkit.core.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The {@link FrameSink} of a {@link MessageChannel}: encoded frames collect here until one
@@ -14,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>A channel {@linkplain #borrow() borrows} one under its send lock and {@linkplain #release()
  * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers, with their
- * staging buffers, wait in a small lock-free pool (the slot scheme of {@link BufferPool}, and as
- * many slots), so borrowing allocates nothing once the pool is warm and costs one
+ * staging buffers, wait in a small lock-free pool ({@link Slots}, as many as {@link BufferPool}
+ * has), so borrowing allocates nothing once the pool is warm and costs one
  * compare-and-set each way.
  */
 final class OutboundBuffer implements FrameSink {
@@ -27,8 +26,7 @@ final class OutboundBuffer implements FrameSink {
   private static final int HEADER_ROOM = 256;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  private static final AtomicReferenceArray<OutboundBuffer> FREE =
-      new AtomicReferenceArray<>(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
+  private static final Slots<OutboundBuffer> FREE = new Slots<>(Slots.DEFAULT_SIZE);
 
   private final ByteBuffer[] one = new ByteBuffer[1];
   /** The 64 KiB staging buffer of its own, made on first use and kept while in the pool. */
@@ -51,16 +49,8 @@ final class OutboundBuffer implements FrameSink {
 
   /** An empty buffer, pooled or new; {@link #release()} gives it back. */
   static OutboundBuffer borrow() {
-    int n = FREE.length();
-    int start = (int) (Thread.currentThread().getId() % n);
-    for (int i = 0; i < n; i++) {
-      int slot = (start + i) % n;
-      OutboundBuffer b = FREE.get(slot);
-      if (b != null && FREE.compareAndSet(slot, b, null)) {
-        return b;
-      }
-    }
-    return new OutboundBuffer();
+    OutboundBuffer b = FREE.take();
+    return b != null ? b : new OutboundBuffer();
   }
 
   private static ByteBuffer[] filled(int n) {
@@ -209,13 +199,6 @@ final class OutboundBuffer implements FrameSink {
   void release() {
     reset();
     markStaging = null;
-    int n = FREE.length();
-    int start = (int) (Thread.currentThread().getId() % n);
-    for (int i = 0; i < n; i++) {
-      int slot = (start + i) % n;
-      if (FREE.get(slot) == null && FREE.compareAndSet(slot, null, this)) {
-        return;
-      }
-    }
+    FREE.give(this);
   }
 }

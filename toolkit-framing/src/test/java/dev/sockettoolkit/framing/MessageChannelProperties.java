@@ -39,6 +39,21 @@ class MessageChannelProperties {
     WRITERS.shutdownNow();
   }
 
+  /** Writes {@code bytes} from the client side in pieces of the given sizes, then half-closes. */
+  private static Future<?> writeInPieces(ConnectionPair pair, byte[] bytes, List<Integer> writes) {
+    return WRITERS.submit(() -> {
+      int offset = 0;
+      int k = 0;
+      while (offset < bytes.length) {
+        int n = Math.min(bytes.length - offset, writes.get(k++ % writes.size()));
+        pair.client().write(ByteBuffer.wrap(bytes, offset, n));
+        offset += n;
+      }
+      pair.client().shutdownOutput();
+      return null;
+    });
+  }
+
   @Provide
   Arbitrary<List<Integer>> frameSizes() {
     return Arbitraries.oneOf(
@@ -82,17 +97,7 @@ class MessageChannelProperties {
     byte[] bytes = Arrays.copyOf(wire.toByteArray(), cut);
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
       MessageChannel<ByteBuffer> receiver = MessageChannel.open(pair.server(), codec);
-      Future<?> writer = WRITERS.submit(() -> {
-        int offset = 0;
-        int k = 0;
-        while (offset < bytes.length) {
-          int n = Math.min(bytes.length - offset, writes.get(k++ % writes.size()));
-          pair.client().write(ByteBuffer.wrap(bytes, offset, n));
-          offset += n;
-        }
-        pair.client().shutdownOutput();
-        return null;
-      });
+      Future<?> writer = writeInPieces(pair, bytes, writes);
       int whole = 0;
       while (whole < ends.size() && ends.get(whole) <= cut) {
         assertEquals(frames.get(whole), receiver.receive());
@@ -131,17 +136,7 @@ class MessageChannelProperties {
     byte[] bytes = wire.toByteArray();
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
       MessageChannel<ByteBuffer> receiver = MessageChannel.open(pair.server(), codec);
-      Future<?> writer = WRITERS.submit(() -> {
-        int offset = 0;
-        int k = 0;
-        while (offset < bytes.length) {
-          int n = Math.min(bytes.length - offset, writes.get(k++ % writes.size()));
-          pair.client().write(ByteBuffer.wrap(bytes, offset, n));
-          offset += n;
-        }
-        pair.client().shutdownOutput();
-        return null;
-      });
+      Future<?> writer = writeInPieces(pair, bytes, writes);
       for (ByteBuffer expected : frames) {
         assertEquals(expected, receiver.receive());
         assertTrue(receiver.receiveBufferCapacity() <= 300_000 + InboundBuffer.SLACK);
