@@ -22,8 +22,8 @@ import javax.net.ssl.SSLException;
  *
  * <p>Memory follows the traffic, as in {@code MessageChannel}'s receive buffer: while no record is
  * partly received {@code netIn} is a {@value #SMALL_NET_IN}-byte buffer, enough for the record of a
- * small message; it grows to two maximum records when a record's header announces more or a read
- * fills it. After a bulk read ({@value #BULK} bytes or more) that left nothing undecoded, the next
+ * small message; it grows to four maximum records, borrowed from {@link CiphertextBufferPool},
+ * when a record's header announces more or a read fills it. After a bulk read ({@value #BULK} bytes or more) that left nothing undecoded, the next
  * read waits at most 20 ms in the large buffer; if nothing comes it drops the large buffers and
  * waits in the small one, so an idle TLS connection holds about 1 KiB, not 36.
  */
@@ -58,7 +58,8 @@ final class TlsReader {
     this.engine = engine;
     this.transport = transport;
     this.client = engine.getUseClientMode();
-    this.largeNetIn = 2 * packetSize;
+    // The size TlsWriter borrows too, so that the pool holds buffers of one size.
+    this.largeNetIn = TlsWriter.bufferSize(packetSize);
     this.netIn = smallNetIn.limit(0);
   }
 
@@ -142,6 +143,7 @@ final class TlsReader {
         }
         timeout = timeout == null ? null : timeout.minus(PROBE);
       }
+      CiphertextBufferPool.release(netIn);
       netIn = smallNetIn.clear().limit(0);
       if (!appIn.hasRemaining()) {
         appIn = EMPTY;
@@ -153,8 +155,8 @@ final class TlsReader {
   private int readMore(Duration timeout) throws IOException {
     netIn.compact();
     try {
-      if (netIn.capacity() < largeNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
-        ByteBuffer large = ByteBuffer.allocate(largeNetIn);
+      if (netIn == smallNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
+        ByteBuffer large = CiphertextBufferPool.acquire(largeNetIn);
         large.put(netIn.flip());
         netIn = large;
       }

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * The outbound half of {@link TlsEngineIo}: every {@code wrap} happens here, under one lock, into
- * {@code netOut} (room for four maximum records, borrowed from {@link OutputBufferPool} only while
+ * {@code netOut} (room for four maximum records, borrowed from {@link CiphertextBufferPool} only while
  * the lock is held), which is flushed to the transport whenever it cannot take another record.
  *
  * <p>Writes use flat combining: a writer queues its buffers and tries the lock; the holder wraps
@@ -62,7 +62,12 @@ final class TlsWriter {
     this.engine = engine;
     this.transport = transport;
     this.packetSize = packetSize;
-    this.outCapacity = 4 * packetSize;
+    this.outCapacity = bufferSize(packetSize);
+  }
+
+  /** The size of a pooled ciphertext buffer: four records, so a 64 KiB burst is one write. */
+  static int bufferSize(int packetSize) {
+    return 4 * packetSize;
   }
 
   /** The lock every wrap holds; closing takes it to send close_notify. */
@@ -237,13 +242,13 @@ final class TlsWriter {
   }
 
   private void borrow() {
-    netOut = OutputBufferPool.acquire(outCapacity);
+    netOut = CiphertextBufferPool.acquire(outCapacity);
   }
 
   private void giveBack() {
     ByteBuffer buffer = netOut;
     netOut = null;
-    OutputBufferPool.release(buffer);
+    CiphertextBufferPool.release(buffer);
   }
 
   /** Wraps whatever the engine needs to send on its own (KeyUpdate, close_notify); caller holds the lock. */

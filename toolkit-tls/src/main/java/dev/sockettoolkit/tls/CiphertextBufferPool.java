@@ -5,16 +5,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Output buffers shared by every TLS connection in the JVM: a connection holds one only while it
- * is wrapping and sending, so an idle connection holds none. They only ever hold ciphertext,
- * which is what goes on the wire anyway.
+ * Ciphertext buffers shared by every TLS connection in the JVM: a connection holds one for its
+ * output only while it is wrapping and sending, and one for its input only while records are
+ * arriving, so an idle connection holds none. They only ever hold ciphertext, which is what goes
+ * on the wire anyway.
  */
-final class OutputBufferPool {
+final class CiphertextBufferPool {
   private static final int MAX_POOLED = 4 * Runtime.getRuntime().availableProcessors() + 8;
   private static final ConcurrentLinkedQueue<ByteBuffer> FREE = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger POOLED = new AtomicInteger();
 
-  private OutputBufferPool() {}
+  private CiphertextBufferPool() {}
 
   /** A cleared heap buffer of at least {@code capacity} bytes. */
   static ByteBuffer acquire(int capacity) {
