@@ -161,7 +161,13 @@ final class TlsReader {
         netIn = large;
       }
       if (!netIn.hasRemaining()) {
-        throw new TlsHandshakeException(Reason.LIMIT_EXCEEDED, "TLS input buffer full without a complete record", null);
+        throw new TlsHandshakeException(
+            Reason.LIMIT_EXCEEDED,
+            "the TLS input buffer of " + netIn.capacity() + " bytes from " + io.peer()
+                + " is full without a complete record, though no record may exceed "
+                + TlsRecords.MAX_RECORD_LENGTH + " bytes: the engine's packet size is too small;"
+                + " the connection is closed",
+            null);
       }
       int n = timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
       lastFillBulk = n >= BULK;
