@@ -76,6 +76,21 @@ class OpenSslInteropTest {
       }
     }
 
+    /**
+     * Whether s_server printed {@code text} within {@code seconds}: its output reaches us through
+     * a pump thread, possibly after the reply that the client already read.
+     */
+    boolean awaitOutput(String text, int seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (!output.toString().contains(text)) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(20);
+      }
+      return true;
+    }
+
     @Override
     public void close() {
       process.destroyForcibly();
@@ -141,7 +156,7 @@ class OpenSslInteropTest {
           TlsConfig.client().trust(openSslCa).keyMaterial(KeyMaterial.fromPem(dir.resolve("client.pem"), dir.resolve("client.key"))).build();
       String[] result = talk(server, config, "localhost");
       assertEquals("lssnepo olleh\n", result[0]);
-      assertTrue(server.output.toString().contains("openssl-client"), server.output.toString());
+      assertTrue(server.awaitOutput("openssl-client", 5), server.output.toString());
     }
     try (SServer server = new SServer(flag, "-cert", "pkcs8_ec.pem", "-key", "pkcs8_ec.key", "-Verify", "1", "-CAfile", "ca.pem")) {
       TlsHandshakeException e =
