@@ -22,8 +22,8 @@ final class BlockingLoad implements EchoClient.Load {
     /** Sends {@code n} frames of the load's payload, as one batch where the stack can. */
     void send(int n) throws IOException;
 
-    /** Receives one echoed frame; false at end of stream. */
-    boolean receive() throws IOException;
+    /** Receives at least one echoed frame; returns how many, or -1 at end of stream. */
+    int receive() throws IOException;
 
     /** Half-closes: the server echoes what it has and then ends its stream. */
     void shutdownOutput() throws IOException;
@@ -118,9 +118,11 @@ final class BlockingLoad implements EchoClient.Load {
     private void read() {
       try {
         long count = 0;
-        while (connection.receive()) {
-          RECEIVED.lazySet(this, ++count);
-          if (credits.incrementAndGet() == batch) {
+        for (int n; (n = connection.receive()) > 0; ) {
+          count += n;
+          RECEIVED.lazySet(this, count);
+          int now = credits.addAndGet(n);
+          if (now >= batch && now - n < batch) {
             LockSupport.unpark(writer);
           }
         }

@@ -15,7 +15,7 @@ final class RoundTrips {
     while (true) {
       long sentAt = System.nanoTime();
       connection.send(1);
-      if (!connection.receive()) {
+      if (connection.receive() < 0) {
         throw new EOFException("the server closed the connection during the latency run");
       }
       long now = System.nanoTime();

@@ -133,8 +133,9 @@ final class Settings {
         "  --sizes=64,1024,65536   payload sizes of the throughput rows to run (default: all three)",
         "  --connections=1,16      connection counts of the throughput rows to run (default: both)",
         "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
-        "                          on request: toolkit-simple, a send per message, and toolkit-writer,",
-        "                          a second thread that sends what queued up with one sendAll)",
+        "                          on request: toolkit-owned, messages copied out by receive instead",
+        "                          of lent by receiveBatch; toolkit-simple, a send per message; and",
+        "                          toolkit-writer, a second thread sending what queued up with one sendAll)",
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"

@@ -159,18 +159,18 @@ final class SocketEcho {
     }
 
     @Override
-    public boolean receive() throws IOException {
+    public int receive() throws IOException {
       int length;
       try {
         length = in.readInt();
       } catch (EOFException e) {
-        return false;
+        return -1;
       }
       if (length > frame.length) {
         frame = new byte[length];
       }
       in.readFully(frame, 0, length);
-      return true;
+      return 1;
     }
 
     @Override

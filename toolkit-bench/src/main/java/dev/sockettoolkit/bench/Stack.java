@@ -9,10 +9,19 @@ package dev.sockettoolkit.bench;
 enum Stack {
   /**
    * This toolkit: {@code Server} + {@code MessageChannel} + the length-prefix codec, the handler
-   * answering every message that one read brought with one {@code sendAll} ({@code receive}, then
-   * {@code receiveBuffered} until null), as {@code MessageChannel}'s documentation shows.
+   * {@code while (channel.receiveBatch(channel::sendAll)) {}} as {@code MessageChannel}'s
+   * documentation shows: every message that one read brought goes back in one write, without a
+   * copy out of the receive buffer. Its client receives with {@code receiveBatch} too, and sends
+   * from a direct buffer, as the Netty client does.
    */
   TOOLKIT("toolkit"),
+  /**
+   * This toolkit with messages the caller owns: {@code receive}, then {@code receiveBuffered}
+   * until null, answered with one {@code sendAll}; its client receives with {@code receive} and
+   * sends from a heap buffer. Each message is copied out of the receive buffer. Not run unless
+   * asked for ({@code --stacks}).
+   */
+  TOOLKIT_OWNED("toolkit-owned"),
   /**
    * This toolkit with the simplest handler, {@code send} per {@code receive}: one write per
    * message. Not run unless asked for ({@code --stacks}).

@@ -9,6 +9,7 @@ final class Stacks {
   static EchoServer server(Stack stack, TlsMaterial tls) throws Exception {
     switch (stack) {
       case TOOLKIT:
+      case TOOLKIT_OWNED:
       case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
         return new ToolkitEcho.Server(tls, stack);
@@ -22,9 +23,11 @@ final class Stacks {
   static EchoClient client(Stack stack, TlsMaterial tls) throws Exception {
     switch (stack) {
       case TOOLKIT:
+        return new ToolkitEcho.Client(tls, true);
+      case TOOLKIT_OWNED:
       case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
-        return new ToolkitEcho.Client(tls);
+        return new ToolkitEcho.Client(tls, false);
       case SOCKET:
         return new SocketEcho.Client(tls);
       default:

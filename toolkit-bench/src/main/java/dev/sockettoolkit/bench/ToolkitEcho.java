@@ -59,8 +59,12 @@ final class ToolkitEcho {
                         for (ByteBuffer message; (message = channel.receive()) != null; ) {
                           channel.send(message);
                         }
-                      } else {
+                      } else if (stack == Stack.TOOLKIT_OWNED) {
                         echoPerRead(channel);
+                      } else {
+                        while (channel.receiveBatch(channel::sendAll)) {
+                          // every message one read brought goes back in one write
+                        }
                       }
                     }
                   })
@@ -138,13 +142,21 @@ final class ToolkitEcho {
     }
   }
 
-  /** One client connection: a message channel, sending batches with {@code sendAll}. */
+  /**
+   * One client connection: a message channel, sending batches with {@code sendAll}, receiving
+   * with {@code receiveBatch} (lent messages, direct payload) or {@code receive} (owned messages,
+   * heap payload).
+   */
   static final class ClientConnection implements BlockingLoad.Connection {
     static volatile String negotiated;
     private final MessageChannel<ByteBuffer> channel;
     private final List<ByteBuffer> batch;
+    private final boolean lend;
+    private final MessageChannel.BatchHandler<ByteBuffer> count = messages -> received = messages.size();
+    private int received;
 
-    ClientConnection(int port, int size, TlsConfig tls) throws IOException {
+    ClientConnection(int port, int size, TlsConfig tls, boolean lend) throws IOException {
+      this.lend = lend;
       // No read timeout, like the other stacks' clients: with one, every read takes the socket
       // adaptor's poll-then-read path. A stuck load is closed by BlockingLoad, which unblocks reads.
       Connection connection =
@@ -160,8 +172,9 @@ final class ToolkitEcho {
       for (int i = 0; i < size; i++) {
         payload[i] = (byte) i;
       }
+      ByteBuffer buffer = lend ? ByteBuffer.allocateDirect(size).put(payload).flip() : ByteBuffer.wrap(payload);
       // The codec sends a buffer's remaining bytes without moving its position, so one buffer serves.
-      batch = Collections.nCopies(Settings.WINDOW, ByteBuffer.wrap(payload));
+      batch = Collections.nCopies(Settings.WINDOW, buffer);
     }
 
     @Override
@@ -174,8 +187,11 @@ final class ToolkitEcho {
     }
 
     @Override
-    public boolean receive() throws IOException {
-      return channel.receive() != null;
+    public int receive() throws IOException {
+      if (lend) {
+        return channel.receiveBatch(count) ? received : -1;
+      }
+      return channel.receive() != null ? 1 : -1;
     }
 
     @Override
@@ -191,8 +207,10 @@ final class ToolkitEcho {
 
   static final class Client implements EchoClient {
     private final TlsConfig tls;
+    private final boolean lend;
 
-    Client(TlsMaterial tls) {
+    Client(TlsMaterial tls, boolean lend) {
+      this.lend = lend;
       this.tls =
           tls == null
               ? null
@@ -209,7 +227,7 @@ final class ToolkitEcho {
       List<ClientConnection> opened = new ArrayList<>();
       try {
         for (int i = 0; i < connections; i++) {
-          opened.add(new ClientConnection(port, size, tls));
+          opened.add(new ClientConnection(port, size, tls, lend));
         }
       } catch (IOException e) {
         for (ClientConnection c : opened) {
@@ -223,7 +241,7 @@ final class ToolkitEcho {
     @Override
     public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
         throws Exception {
-      try (ClientConnection connection = new ClientConnection(port, size, tls)) {
+      try (ClientConnection connection = new ClientConnection(port, size, tls, lend)) {
         return RoundTrips.run(connection, warmupNanos, measureNanos, maxSamples);
       }
     }

@@ -205,15 +205,21 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting {
+  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting, FrameLending {
     private final DelimiterScanner scanner =
         new DelimiterScanner(
             delimiters, null, maxFrameSize, tooLong == TooLongPolicy.DISCARD, SETTING);
     private FrameException failure;
+    private boolean lend;
 
     @Override
     public long bytesExamined() {
       return scanner.examined;
+    }
+
+    @Override
+    public void lendFrames(boolean lend) {
+      this.lend = lend;
     }
 
     @Override
@@ -246,7 +252,7 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
         throw e;
       }
       int length = scanner.contentLength + (keepDelimiter ? scanner.delimiterLength : 0);
-      ByteBuffer frame = Frames.copy(in, in.position(), length);
+      ByteBuffer frame = Frames.frame(in, in.position(), length, lend);
       scanner.consume(in, scanner.contentLength + scanner.delimiterLength);
       return frame;
     }

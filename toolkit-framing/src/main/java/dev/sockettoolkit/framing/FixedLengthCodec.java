@@ -18,26 +18,35 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
 
   @Override
   public FrameDecoder<ByteBuffer> newDecoder() {
-    return new FrameDecoder<>() {
-      @Override
-      public ByteBuffer decode(ByteBuffer in) {
-        if (in.remaining() < length) {
-          return null;
-        }
-        ByteBuffer frame = Frames.copy(in, in.position(), length);
-        in.position(in.position() + length);
-        return frame;
-      }
+    return new Decoder();
+  }
 
-      @Override
-      public ByteBuffer decodeAtEnd(ByteBuffer in) throws IOException {
-        ByteBuffer frame = decode(in);
-        if (frame == null && in.hasRemaining()) {
-          throw new TruncatedFrameException(in.remaining(), length - in.remaining());
-        }
-        return frame;
+  private final class Decoder implements FrameDecoder<ByteBuffer>, FrameLending {
+    private boolean lend;
+
+    @Override
+    public void lendFrames(boolean lend) {
+      this.lend = lend;
+    }
+
+    @Override
+    public ByteBuffer decode(ByteBuffer in) {
+      if (in.remaining() < length) {
+        return null;
       }
-    };
+      ByteBuffer frame = Frames.frame(in, in.position(), length, lend);
+      in.position(in.position() + length);
+      return frame;
+    }
+
+    @Override
+    public ByteBuffer decodeAtEnd(ByteBuffer in) throws IOException {
+      ByteBuffer frame = decode(in);
+      if (frame == null && in.hasRemaining()) {
+        throw new TruncatedFrameException(in.remaining(), length - in.remaining());
+      }
+      return frame;
+    }
   }
 
   @Override

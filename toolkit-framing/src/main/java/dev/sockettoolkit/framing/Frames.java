@@ -3,9 +3,20 @@ package dev.sockettoolkit.framing;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** The copy that every byte-frame decoder makes of a frame it found in the receive buffer. */
+/**
+ * The frame that every byte-frame decoder returns for bytes it found in the receive buffer: a copy
+ * the caller owns, or, while the caller {@linkplain FrameLending lends frames}, a view.
+ */
 final class Frames {
   private Frames() {}
+
+  /**
+   * {@code length} bytes of {@code in} from absolute index {@code index}: a view sharing {@code
+   * in}'s memory if {@code lend}, else a {@link #copy}. {@code in} is not changed.
+   */
+  static ByteBuffer frame(ByteBuffer in, int index, int length, boolean lend) {
+    return lend ? in.slice(index, length) : copy(in, index, length);
+  }
 
   /**
    * A new buffer holding {@code length} bytes of {@code in} from absolute index {@code index},

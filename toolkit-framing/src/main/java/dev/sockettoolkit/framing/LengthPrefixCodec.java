@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Frames with a length header: {@code [fixed header][length][payload]}. The length field is 1, 2,
@@ -134,8 +135,10 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting, LargeBodies {
+  private final class Decoder
+      implements FrameDecoder<ByteBuffer>, ScanCounting, LargeBodies, FrameLending {
     private FrameException failure;
+    private boolean lend;
     /** Bytes of the current header examined so far (fixed header, then varint bytes). */
     private int headerScanned;
     private long varint;
@@ -150,6 +153,11 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     @Override
     public long bytesExamined() {
       return examined;
+    }
+
+    @Override
+    public void lendFrames(boolean lend) {
+      this.lend = lend;
     }
 
     @Override
@@ -185,7 +193,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         return null;
       }
       int length = (int) bodyLength;
-      ByteBuffer frame = Frames.copy(in, in.position(), length);
+      ByteBuffer frame = Frames.frame(in, in.position(), length, lend);
       consume(in, length);
       bodyLength = -1;
       return frame;
@@ -288,14 +296,15 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     }
 
     @Override
-    public ByteBuffer takeBody(ByteBuffer in, int minBody, int upFront) {
+    public ByteBuffer takeBody(
+        ByteBuffer in, int minBody, int upFront, IntFunction<ByteBuffer> allocate) {
       long have = in.remaining();
       if (failure != null || discarding || bodyLength < minBody || have >= bodyLength
           || bodyLength > Math.max(upFront, 2 * have)) {
         return null;
       }
       int length = (int) bodyLength;
-      ByteBuffer body = ByteBuffer.allocate(length);
+      ByteBuffer body = allocate.apply(length);
       body.put(in);
       offset += length; // the bytes read straight into the body count as consumed too
       bodyLength = -1;

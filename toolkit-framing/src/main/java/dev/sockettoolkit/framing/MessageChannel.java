@@ -6,13 +6,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -67,6 +71,8 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    */
   static final int DIRECT_BODY = 32 * 1024;
 
+  private static final IntFunction<ByteBuffer> OWNED_BODIES = ByteBuffer::allocate;
+
   private final Connection connection;
   private final FrameCodec<T> codec;
 
@@ -77,8 +83,22 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private final InboundBuffer in;
   /** The decoder, if it can hand over large frames early (then {@code T} is ByteBuffer); or null. */
   private final LargeBodies largeBodies;
+  /** The decoder, if it can return views of the receive buffer; or null. */
+  private final FrameLending lending;
   /** A large frame whose body is being read straight into it, in write mode; or null. */
   private ByteBuffer body;
+  /** Whether {@link #body} came from {@link DirectBodyPool}. */
+  private boolean bodyPooled;
+  /** Whether a {@link #receiveBatch} handler may be running: messages may be views. */
+  private boolean inHandler;
+  /** The pooled buffer of a large frame in the batch being handled, given back after it; or null. */
+  private ByteBuffer lent;
+  /** The batch being handled, and its read-only view; made on first use. */
+  private List<T> batch;
+  private List<T> batchView;
+  /** A skipped too-long frame met while gathering a batch, thrown by the next receive; or null. */
+  private FrameTooLongException deferred;
+  private final IntFunction<ByteBuffer> lentBodies = this::lentBody;
   private boolean endOfStream;
   private boolean ended;
   private IOException failure;
@@ -91,6 +111,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     this.sender = new Sender<>(connection, codec);
     this.in = new InboundBuffer(BufferPool.SHARED, codec.maxFrameSize());
     this.largeBodies = decoder instanceof LargeBodies ? (LargeBodies) decoder : null;
+    this.lending = decoder instanceof FrameLending ? (FrameLending) decoder : null;
   }
 
   /**
@@ -163,71 +184,218 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws ConnectionTimeoutException of kind {@code READ} if no whole message arrived in time
    */
   public T receive(Duration timeout) throws IOException {
-    long deadline = 0;
-    if (timeout != null) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-      }
-      deadline = System.nanoTime() + timeout.toNanos();
-    }
+    long deadline = deadline(timeout);
     receiveLock.lock();
     try {
-      if (failure != null) {
-        throw failure;
+      checkNotInHandler();
+      return receiveLocked(deadline, timeout);
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until at least one message has arrived, up to the connection's read timeout, then
+   * passes {@code handler} that message and every further one already received, in order, as one
+   * list; returns {@code false}, without calling {@code handler}, once the peer has ended its
+   * stream cleanly between frames. The messages are not copied out of the channel's buffers where
+   * the codec allows it: byte frames of the library's byte codecs ({@link FrameCodecs#lengthPrefix()},
+   * {@link FrameCodecs#delimiter}, {@link FrameCodecs#fixedLength}) are views of the receive
+   * buffer, and a large length-prefixed frame (32 KiB to 64 KiB) is read into a pooled direct
+   * buffer, so it can be sent on without the JDK's copy into native memory. Use it to forward,
+   * echo or parse in place; the list and its buffers are valid only until {@code handler} returns
+   * (copy what you keep). Other codecs' messages are owned as with {@link #receive()}.
+   *
+   * <pre>{@code
+   * while (channel.receiveBatch(channel::sendAll)) {}      // an echo server: one write per batch
+   * while (in.receiveBatch(out::sendAll)) {}               // a forwarder between two channels
+   * }</pre>
+   *
+   * <p>The handler may send on this or any other channel, and may close this one; it must not
+   * receive on this channel ({@link IllegalStateException}). An exception from the handler is
+   * thrown from here, the channel stays usable. A codec error met after the batch's first message
+   * ends the batch there; {@code handler} gets the messages before it, and the next call throws
+   * the error.
+   *
+   * @return whether {@code handler} was called; {@code false} at the end of the stream
+   * @throws IllegalStateException if called from a handler of this channel
+   * @throws IOException as {@link #receive()}, with the same exception types
+   */
+  public boolean receiveBatch(BatchHandler<T> handler) throws IOException {
+    return receiveBatch(null, handler);
+  }
+
+  /**
+   * Like {@link #receiveBatch(BatchHandler)}, but waits at most {@code timeout} for the first
+   * message; a timeout leaves the channel usable.
+   *
+   * @param timeout how long to wait in all; must be positive
+   * @throws ConnectionTimeoutException of kind {@code READ} if no whole message arrived in time
+   */
+  public boolean receiveBatch(Duration timeout, BatchHandler<T> handler) throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    long deadline = deadline(timeout);
+    receiveLock.lock();
+    try {
+      checkNotInHandler();
+      inHandler = true;
+      if (lending != null) {
+        lending.lendFrames(true);
       }
-      while (true) {
-        if (ended) {
-          return null;
+      try {
+        T first = receiveLocked(deadline, timeout);
+        if (first == null) {
+          return false;
         }
-        if (body == null) {
-          T frame = decodeNext();
-          if (frame != null) {
-            return frame;
-          }
-          if (endOfStream) {
-            ended = true;
-            in.release();
-            return null;
-          }
-          if (largeBodies != null) {
-            body = largeBodies.takeBody(in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE);
-            if (body != null) {
-              in.afterBody();
-            }
-          }
+        if (batch == null) {
+          batch = new ArrayList<>();
+          batchView = Collections.unmodifiableList(batch);
         }
-        Duration wait = null;
-        if (timeout != null) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            throw receiveTimeout(timeout, null);
-          }
-          wait = Duration.ofNanos(left);
+        batch.add(first);
+        gather(batch);
+        handler.handle(batchView);
+        return true;
+      } finally {
+        if (lending != null) {
+          lending.lendFrames(false);
         }
-        int n;
-        try {
-          n = body != null ? readBody(wait) : in.readFrom(connection, wait);
-        } catch (FrameTooLongException e) {
-          throw fail(e);
-        } catch (ConnectionTimeoutException e) {
-          if (timeout != null && e.kind() == ConnectionTimeoutException.Kind.READ) {
-            throw receiveTimeout(timeout, e);
-          }
-          throw e;
+        inHandler = false;
+        if (batch != null) {
+          batch.clear();
         }
-        if (body != null) {
-          if (n < 0) {
-            throw fail(new TruncatedFrameException(body.position(), body.remaining()));
-          }
-          if (!body.hasRemaining()) {
-            return takeFrame();
-          }
-        } else if (n < 0) {
-          endOfStream = true;
+        if (lent != null) {
+          DirectBodyPool.SHARED.give(lent);
+          lent = null;
+        }
+        if (closed || failure != null) {
+          releaseBuffers();
         }
       }
     } finally {
       receiveLock.unlock();
+    }
+  }
+
+  /** Adds the messages already received to {@code list}, up to the first error. */
+  private void gather(List<T> list) throws IOException {
+    while (body == null && !ended && failure == null) {
+      T next;
+      try {
+        next = decodeNext();
+      } catch (FrameTooLongException e) {
+        if (e.discarded()) {
+          deferred = e; // thrown by the next receive, after this batch's messages are handled
+        }
+        return; // a terminal error is in failure, thrown by the next receive
+      } catch (FrameException e) {
+        return;
+      }
+      if (next == null) {
+        return;
+      }
+      list.add(next);
+    }
+  }
+
+  /** What {@link #receiveBatch} calls with each batch of messages. */
+  @FunctionalInterface
+  public interface BatchHandler<T> {
+    /**
+     * Handles one batch of received messages, in the order they arrived; {@code messages} and
+     * the buffers in it are valid only until this method returns.
+     *
+     * @throws IOException to end {@link #receiveBatch} with it
+     */
+    void handle(List<T> messages) throws IOException;
+  }
+
+  private static long deadline(Duration timeout) {
+    if (timeout == null) {
+      return 0;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    return System.nanoTime() + timeout.toNanos();
+  }
+
+  private void checkNotInHandler() {
+    if (inHandler) {
+      throw new IllegalStateException(
+          "receive called from a receiveBatch handler of the same channel; the batch's messages"
+              + " are views of the buffers that receiving would reuse");
+    }
+  }
+
+  /** The loop of {@link #receive(Duration)}, under the receive lock. */
+  private T receiveLocked(long deadline, Duration timeout) throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    if (deferred != null) {
+      FrameTooLongException e = deferred;
+      deferred = null;
+      throw e;
+    }
+    while (true) {
+      if (ended) {
+        return null;
+      }
+      if (body == null) {
+        T frame = decodeNext();
+        if (frame != null) {
+          return frame;
+        }
+        if (endOfStream) {
+          ended = true;
+          in.release();
+          return null;
+        }
+        if (largeBodies != null) {
+          body =
+              largeBodies.takeBody(
+                  in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, inHandler ? lentBodies : OWNED_BODIES);
+          if (body != null) {
+            in.afterBody();
+          }
+        }
+      }
+      Duration wait = null;
+      if (timeout != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw receiveTimeout(timeout, null);
+        }
+        wait = Duration.ofNanos(left);
+      }
+      int n;
+      try {
+        n = body != null ? readBody(wait) : in.readFrom(connection, wait);
+      } catch (FrameTooLongException e) {
+        throw fail(e);
+      } catch (ConnectionTimeoutException e) {
+        if (timeout != null && e.kind() == ConnectionTimeoutException.Kind.READ) {
+          throw receiveTimeout(timeout, e);
+        }
+        throw e;
+      } catch (IOException e) {
+        if (body != null) {
+          // The rest of the frame is lost with the connection: later calls throw this too.
+          failure = e;
+          releaseBody();
+        }
+        throw e;
+      }
+      if (body != null) {
+        if (n < 0) {
+          throw fail(new TruncatedFrameException(body.position(), body.remaining()));
+        }
+        if (!body.hasRemaining()) {
+          return takeFrame();
+        }
+      } else if (n < 0) {
+        endOfStream = true;
+      }
     }
   }
 
@@ -236,12 +404,49 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     return wait == null ? connection.read(body) : connection.read(body, wait);
   }
 
-  /** The large frame whose body is complete; only {@link LargeBodies} decoders make one. */
+  /**
+   * The large frame whose body is complete; only {@link LargeBodies} decoders make one. A pooled
+   * body is lent to a batch handler and given back after it, or, if a plain receive completes it,
+   * handed over to the caller for good.
+   */
   @SuppressWarnings("unchecked")
   private T takeFrame() {
     ByteBuffer frame = body.flip();
     body = null;
+    if (bodyPooled) {
+      bodyPooled = false;
+      if (inHandler) {
+        lent = frame;
+      } else {
+        DirectBodyPool.SHARED.detach();
+      }
+    }
     return (T) frame; // the decoder is a FrameDecoder<ByteBuffer>, so T is ByteBuffer
+  }
+
+  /** A buffer for a large body lent to a batch handler: pooled and direct, unless none is free. */
+  private ByteBuffer lentBody(int length) {
+    ByteBuffer b = DirectBodyPool.SHARED.take(length);
+    if (b == null) {
+      return ByteBuffer.allocate(length);
+    }
+    bodyPooled = true;
+    return b;
+  }
+
+  /** Drops a partly read large body, giving it back to the pool if it came from there. */
+  private void releaseBody() {
+    if (bodyPooled) {
+      bodyPooled = false;
+      DirectBodyPool.SHARED.give(body);
+    }
+    body = null;
+  }
+
+  /** Drops every receive buffer; a closed or failed channel receives nothing more. */
+  private void releaseBuffers() {
+    releaseBody();
+    in.release();
   }
 
   private static ConnectionTimeoutException receiveTimeout(Duration timeout, Throwable cause) {
@@ -278,8 +483,14 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   public T receiveBuffered() throws IOException {
     receiveLock.lock();
     try {
+      checkNotInHandler();
       if (failure != null) {
         throw failure;
+      }
+      if (deferred != null) {
+        FrameTooLongException e = deferred;
+        deferred = null;
+        throw e;
       }
       if (ended || endOfStream || body != null) {
         return null;
@@ -306,8 +517,9 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   /** Records a terminal decoding error and closes the connection. */
   private IOException fail(FrameException e) {
     failure = e;
-    body = null;
-    in.release();
+    if (!inHandler) {
+      releaseBuffers(); // else once the handler has returned: its messages may be views of them
+    }
     try {
       connection.close();
     } catch (IOException closeFailure) {
@@ -383,8 +595,9 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     } finally {
       if (receiveLock.tryLock()) {
         try {
-          body = null;
-          in.release();
+          if (!inHandler) {
+            releaseBuffers(); // else once the handler has returned
+          }
         } finally {
           receiveLock.unlock();
         }
