@@ -1,33 +1,94 @@
 package dev.sockettoolkit.framing;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small, bounded, lock-free pool ({@link Slots}) of 64 KiB heap receive buffers shared by all
- * channels, so that a busy channel reads into a large buffer while an idle one holds none. Taking
- * and giving allocate nothing; a buffer given when the pool is full is left to the garbage
- * collector.
+ * Small, bounded, lock-free pools ({@link Slots}) of 64 KiB buffers shared by all channels, so
+ * that a busy channel reads and writes through a large buffer while an idle one holds none.
+ * Taking and giving allocate nothing once a pool is warm; a buffer given when the pool is full is
+ * left to the garbage collector.
+ *
+ * <p>{@link #HEAP} holds heap buffers: the receive buffers of channels whose decoder scans every
+ * byte (lines, delimiters, text), which it does fastest in an array. {@link #DIRECT} holds direct
+ * buffers, which a socket reads into and writes from without the JDK's copy through a temporary
+ * direct buffer of its own: the send buffers of every channel, the receive buffers of
+ * length-prefix channels (whose decoder reads only headers) and the large bodies that {@link
+ * MessageChannel#receiveBatch} lends. At most {@value #MAX_DIRECT} direct buffers are out at once
+ * in the whole JVM (8 MiB); past that, {@code DIRECT} hands out heap buffers, so native memory
+ * stays bounded however many channels are busy.
  */
 final class BufferPool {
   static final int BUFFER_SIZE = 64 * 1024;
-  static final BufferPool SHARED = new BufferPool(Slots.DEFAULT_SIZE);
+  static final int MAX_DIRECT = 128;
+  static final BufferPool HEAP = new BufferPool(false, Slots.DEFAULT_SIZE);
+  static final BufferPool DIRECT = new BufferPool(true, MAX_DIRECT);
 
+  private final boolean direct;
   private final Slots<ByteBuffer> slots;
+  /** Direct buffers taken and not given back (direct pool only). */
+  private final AtomicInteger out = new AtomicInteger();
+  private final int maxOut;
 
-  BufferPool(int slots) {
-    this.slots = new Slots<>(slots);
+  /**
+   * A pool of heap buffers keeping up to {@code size} of them, or of direct buffers of which at
+   * most {@code size} are out at once.
+   */
+  BufferPool(boolean direct, int size) {
+    this.direct = direct;
+    this.slots = new Slots<>(size);
+    this.maxOut = size;
   }
 
-  /** A cleared buffer of {@link #BUFFER_SIZE} bytes, pooled or new. */
+  /** A cleared buffer of {@link #BUFFER_SIZE} bytes: pooled or new; heap if no direct one may be. */
   ByteBuffer take() {
-    ByteBuffer b = slots.take();
-    return b != null ? b.clear() : ByteBuffer.allocate(BUFFER_SIZE);
+    ByteBuffer b = direct ? takeDirect(BUFFER_SIZE) : slots.take();
+    if (b == null) {
+      return ByteBuffer.allocate(BUFFER_SIZE);
+    }
+    return b.clear();
   }
 
-  /** Returns a buffer that came from {@link #take()}; the caller must not use it afterwards. */
-  void give(ByteBuffer b) {
-    if (b.capacity() == BUFFER_SIZE && !b.isDirect()) {
-      slots.give(b);
+  /**
+   * A cleared direct buffer of {@link #BUFFER_SIZE} bytes whose limit is {@code length}, or null
+   * if {@code length} is larger, this is the heap pool or {@value #MAX_DIRECT} direct buffers are
+   * out.
+   */
+  ByteBuffer takeDirect(int length) {
+    if (!direct || length > BUFFER_SIZE) {
+      return null;
     }
+    int n;
+    do {
+      n = out.get();
+      if (n >= maxOut) {
+        return null;
+      }
+    } while (!out.compareAndSet(n, n + 1));
+    ByteBuffer b = slots.take();
+    if (b == null) {
+      b = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    }
+    b.clear().limit(length);
+    return b;
+  }
+
+  /**
+   * Returns a buffer that came from {@link #take()} or {@link #takeDirect}; the caller must not
+   * use it afterwards.
+   */
+  void give(ByteBuffer b) {
+    if (b.capacity() != BUFFER_SIZE || b.isDirect() != direct) {
+      return; // a heap buffer handed out by the direct pool, or one that grew: for the collector
+    }
+    if (direct) {
+      out.decrementAndGet();
+    }
+    slots.give(b);
+  }
+
+  /** Direct buffers out now, for tests. */
+  int out() {
+    return out.get();
   }
 }

@@ -46,7 +46,13 @@ import java.util.stream.StreamSupport;
  * {@link #stream()} stop there. An end of stream inside a frame is a {@link
  * TruncatedFrameException}. Receiving is meant for one thread at a time (concurrent receivers are
  * serialised). A {@link ConnectionTimeoutException} of kind {@code READ} leaves the channel usable:
- * the bytes received so far stay buffered for the next call.
+ * the bytes received so far stay buffered for the next call. Messages from {@code receive} are
+ * the caller's to keep. To forward or echo without copying, {@link #receiveBatch} lends every
+ * message that one read brought, for the duration of a handler:
+ *
+ * <pre>{@code
+ * while (channel.receiveBatch(channel::sendAll)) {}  // echo: one write per batch, no copies
+ * }</pre>
  *
  * <h2>Errors</h2>
  * A {@link FrameException} from the decoder is terminal: the channel closes the connection and
@@ -58,9 +64,11 @@ import java.util.stream.StreamSupport;
  * The channel reads into one reused buffer, as much as the connection has (up to 64 KiB a read),
  * and decodes every frame in it before reading again; the body of a large length-prefixed frame
  * (32 KiB or more) is read straight into the frame instead. While no frame is partly received it holds
- * only a {@value InboundBuffer#SMALL}-byte buffer of its own; large buffers come from a small pool
+ * only a {@value InboundBuffer#SMALL}-byte buffer of its own; large buffers come from small pools
  * shared by all channels and go back when the traffic stops, so an idle channel costs little
- * memory. No buffer grows past the codec's maximum frame size plus a small constant.
+ * memory. Where it saves a copy they are direct buffers, at most {@value BufferPool#MAX_DIRECT}
+ * of 64 KiB out at once in the JVM, heap buffers beyond that. No buffer grows past the codec's
+ * maximum frame size plus a small constant.
  *
  * @param <T> the type of the messages
  */
@@ -87,7 +95,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private final FrameLending lending;
   /** A large frame whose body is being read straight into it, in write mode; or null. */
   private ByteBuffer body;
-  /** Whether {@link #body} came from {@link DirectBodyPool}. */
+  /** Whether {@link #body} came from {@link BufferPool#DIRECT}. */
   private boolean bodyPooled;
   /** Whether a {@link #receiveBatch} handler may be running: messages may be views. */
   private boolean inHandler;
@@ -109,9 +117,13 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     this.codec = Objects.requireNonNull(codec, "codec");
     this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
     this.sender = new Sender<>(connection, codec);
-    this.in = new InboundBuffer(BufferPool.SHARED, codec.maxFrameSize());
     this.largeBodies = decoder instanceof LargeBodies ? (LargeBodies) decoder : null;
     this.lending = decoder instanceof FrameLending ? (FrameLending) decoder : null;
+    // A length-prefix decoder reads only headers: its bytes can stay in direct memory. Decoders
+    // that scan every byte do it fastest in a heap array.
+    this.in =
+        new InboundBuffer(
+            largeBodies != null ? BufferPool.DIRECT : BufferPool.HEAP, codec.maxFrameSize());
   }
 
   /**
@@ -264,7 +276,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
           batch.clear();
         }
         if (lent != null) {
-          DirectBodyPool.SHARED.give(lent);
+          BufferPool.DIRECT.give(lent);
           lent = null;
         }
         if (closed || failure != null) {
@@ -406,8 +418,8 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
 
   /**
    * The large frame whose body is complete; only {@link LargeBodies} decoders make one. A pooled
-   * body is lent to a batch handler and given back after it, or, if a plain receive completes it,
-   * handed over to the caller for good.
+   * body is lent to a batch handler and given back after it; if a plain receive completes it (a
+   * batch timed out in the middle of the body), the caller gets a heap copy, as from every receive.
    */
   @SuppressWarnings("unchecked")
   private T takeFrame() {
@@ -418,7 +430,9 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
       if (inHandler) {
         lent = frame;
       } else {
-        DirectBodyPool.SHARED.detach();
+        ByteBuffer owned = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+        BufferPool.DIRECT.give(frame);
+        frame = owned;
       }
     }
     return (T) frame; // the decoder is a FrameDecoder<ByteBuffer>, so T is ByteBuffer
@@ -426,7 +440,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
 
   /** A buffer for a large body lent to a batch handler: pooled and direct, unless none is free. */
   private ByteBuffer lentBody(int length) {
-    ByteBuffer b = DirectBodyPool.SHARED.take(length);
+    ByteBuffer b = BufferPool.DIRECT.takeDirect(length);
     if (b == null) {
       return ByteBuffer.allocate(length);
     }
@@ -438,7 +452,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private void releaseBody() {
     if (bodyPooled) {
       bodyPooled = false;
-      DirectBodyPool.SHARED.give(body);
+      BufferPool.DIRECT.give(body);
     }
     body = null;
   }

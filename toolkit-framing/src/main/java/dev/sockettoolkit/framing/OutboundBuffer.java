@@ -8,14 +8,14 @@ import java.util.Arrays;
 /**
  * The {@link FrameSink} of a {@link MessageChannel}: encoded frames collect here until one
  * gathering write sends them all. Small writes are copied into a 64 KiB staging buffer (nothing
- * is allocated per frame); a payload of {@value #COPY_THRESHOLD} bytes or more becomes a segment
+ * is allocated per frame), a direct one from {@link BufferPool#DIRECT} so that the socket writes
+ * it without another copy; a payload of {@value #COPY_THRESHOLD} bytes or more becomes a segment
  * of its own, sent without a copy.
  *
  * <p>A channel {@linkplain #borrow() borrows} one under its send lock and {@linkplain #release()
- * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers, with their
- * staging buffers, wait in a small lock-free pool ({@link Slots}, as many as {@link BufferPool}
- * has), so borrowing allocates nothing once the pool is warm and costs one
- * compare-and-set each way.
+ * gives it back} when it unlocks, so an idle channel holds none. Given-back buffers wait in a
+ * small lock-free pool ({@link Slots}), their staging buffers in {@link BufferPool#DIRECT}, so
+ * borrowing allocates nothing once the pools are warm and costs a few compare-and-sets.
  */
 final class OutboundBuffer implements FrameSink {
   /** Flush once this many bytes are pending, between frames. */
@@ -29,7 +29,7 @@ final class OutboundBuffer implements FrameSink {
   private static final Slots<OutboundBuffer> FREE = new Slots<>(Slots.DEFAULT_SIZE);
 
   private final ByteBuffer[] one = new ByteBuffer[1];
-  /** The 64 KiB staging buffer of its own, made on first use and kept while in the pool. */
+  /** The 64 KiB staging buffer, from {@link BufferPool#DIRECT} on first use until release. */
   private ByteBuffer ownStaging;
   /** Where bytes are copied, in write mode; ownStaging unless a frame outgrew it. */
   private ByteBuffer staging;
@@ -77,7 +77,7 @@ final class OutboundBuffer implements FrameSink {
   /** Marks the start of a frame, so that {@link #abortFrame()} can drop it. */
   void beginFrame() {
     if (staging == null) {
-      ownStaging = ByteBuffer.allocate(BufferPool.BUFFER_SIZE);
+      ownStaging = BufferPool.DIRECT.take();
       staging = ownStaging;
       regionStart = 0;
     }
@@ -199,6 +199,11 @@ final class OutboundBuffer implements FrameSink {
   void release() {
     reset();
     markStaging = null;
+    if (ownStaging != null) {
+      BufferPool.DIRECT.give(ownStaging);
+      ownStaging = null;
+      staging = null;
+    }
     FREE.give(this);
   }
 }
