@@ -2,6 +2,7 @@ package dev.sockettoolkit.bench;
 
 import dev.sockettoolkit.framing.FrameCodec;
 import dev.sockettoolkit.framing.FrameDecoder;
+import dev.sockettoolkit.framing.MessageChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
@@ -12,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,6 +37,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * a socket read would (the toolkit: a reused heap buffer managed as {@code MessageChannel} does;
  * Netty: a buffer from the channel's allocator, handed to the pipeline of an {@code
  * EmbeddedChannel}). Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes per frame.
+ *
+ * <p>{@code toolkit} gets frames the caller owns (a copy each, as {@code MessageChannel.receive}
+ * returns them); Netty's decoders return slices of their buffer. {@code toolkitBatch} is the
+ * toolkit's counterpart of a slice: a whole {@code MessageChannel} (over {@link ChunkedStream})
+ * with {@code receiveBatch}, which lends byte frames as views, so it pays for the channel's
+ * buffering, locking and batch too.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,11 +67,15 @@ public class DecodeBenchmark {
   private ChannelPipeline pipeline;
   private ByteBufAllocator alloc;
   private Sink sink;
+  private FrameCodec<Object> codec;
+  private final BatchSink batchSink = new BatchSink();
 
   @Setup
   public void setUp() {
     stream = CodecFixture.stream(format, frameSize);
-    FrameCodec<?> codec = CodecFixture.toolkitCodec(format);
+    @SuppressWarnings("unchecked")
+    FrameCodec<Object> any = (FrameCodec<Object>) CodecFixture.toolkitCodec(format);
+    codec = any;
     toolkitDecoder = codec.newDecoder();
     received = ByteBuffer.allocate(Math.max(64 * 1024, frameSize + 1024) + chunk);
     received.limit(0);
@@ -118,6 +130,33 @@ public class DecodeBenchmark {
     }
     pipeline.fireChannelReadComplete();
     return check(sink.frames);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CodecFixture.FRAMES)
+  public int toolkitBatch(Blackhole bh) throws IOException {
+    batchSink.bh = bh;
+    batchSink.frames = 0;
+    try (MessageChannel<Object> channel = MessageChannel.open(new ChunkedStream(stream, chunk), codec)) {
+      while (channel.receiveBatch(batchSink)) {
+        // every frame goes to the sink
+      }
+    }
+    return check(batchSink.frames);
+  }
+
+  /** Counts each lent frame and hands it to the blackhole. */
+  static final class BatchSink implements MessageChannel.BatchHandler<Object> {
+    Blackhole bh;
+    int frames;
+
+    @Override
+    public void handle(List<Object> messages) {
+      for (Object m : messages) {
+        bh.consume(m);
+      }
+      frames += messages.size();
+    }
   }
 
   private static int check(int frames) {

@@ -1,7 +1,6 @@
 package dev.sockettoolkit.framing;
 
 import java.nio.ByteBuffer;
-import java.util.function.IntFunction;
 
 /**
  * A byte-frame decoder that can hand over a large frame before all of its body has arrived, so
@@ -15,11 +14,12 @@ interface LargeBodies {
    * If a frame's header has been consumed, its body is at least {@code minBody} bytes long and not
    * yet complete in {@code in}, and allocating all of it now costs at most {@code upFront} bytes or
    * twice the body bytes already received (so a peer that sends only a header cannot make the
-   * channel hold more than {@code upFront}): takes a buffer for the body from {@code allocate}
-   * (called with the body's length; it returns a buffer in write mode whose limit is that
-   * length), consumes the body bytes that {@code in} holds into it and returns it as the start of
-   * that frame (the caller fills it to its limit and flips it). The decoder then expects the next
-   * frame's header after the body. Otherwise returns {@code null} and changes nothing.
+   * channel hold more than {@code upFront}): takes a buffer for the body, a direct one from
+   * {@code pool} if that is not null and {@link BufferPool#takeDirect} gives one, else a new heap
+   * buffer; consumes the body bytes that {@code in} holds into it and returns it as the start of
+   * that frame, in write mode with the body's length as its limit (the caller fills it to its
+   * limit and flips it). The decoder then expects the next frame's header after the body.
+   * Otherwise returns {@code null} and changes nothing.
    */
-  ByteBuffer takeBody(ByteBuffer in, int minBody, int upFront, IntFunction<ByteBuffer> allocate);
+  ByteBuffer takeBody(ByteBuffer in, int minBody, int upFront, BufferPool pool);
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
-import java.util.function.IntFunction;
 
 /**
  * Frames with a length header: {@code [fixed header][length][payload]}. The length field is 1, 2,
@@ -297,14 +296,17 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
 
     @Override
     public ByteBuffer takeBody(
-        ByteBuffer in, int minBody, int upFront, IntFunction<ByteBuffer> allocate) {
+        ByteBuffer in, int minBody, int upFront, BufferPool pool) {
       long have = in.remaining();
       if (failure != null || discarding || bodyLength < minBody || have >= bodyLength
           || bodyLength > Math.max(upFront, 2 * have)) {
         return null;
       }
       int length = (int) bodyLength;
-      ByteBuffer body = allocate.apply(length);
+      ByteBuffer body = pool == null ? null : pool.takeDirect(length);
+      if (body == null) {
+        body = ByteBuffer.allocate(length);
+      }
       body.put(in);
       offset += length; // the bytes read straight into the body count as consumed too
       bodyLength = -1;

@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -79,7 +78,6 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    */
   static final int DIRECT_BODY = 32 * 1024;
 
-  private static final IntFunction<ByteBuffer> OWNED_BODIES = ByteBuffer::allocate;
 
   private final Connection connection;
   private final FrameCodec<T> codec;
@@ -93,10 +91,11 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private final LargeBodies largeBodies;
   /** The decoder, if it can return views of the receive buffer; or null. */
   private final FrameLending lending;
-  /** A large frame whose body is being read straight into it, in write mode; or null. */
+  /**
+   * A large frame whose body is being read straight into it, in write mode; or null. A direct one
+   * is from {@link BufferPool#DIRECT} (lent bodies only), a heap one the caller's to keep.
+   */
   private ByteBuffer body;
-  /** Whether {@link #body} came from {@link BufferPool#DIRECT}. */
-  private boolean bodyPooled;
   /** Whether a {@link #receiveBatch} handler may be running: messages may be views. */
   private boolean inHandler;
   /** The pooled buffer of a large frame in the batch being handled, given back after it; or null. */
@@ -106,7 +105,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private List<T> batchView;
   /** A skipped too-long frame met while gathering a batch, thrown by the next receive; or null. */
   private FrameTooLongException deferred;
-  private final IntFunction<ByteBuffer> lentBodies = this::lentBody;
+
   private boolean endOfStream;
   private boolean ended;
   private IOException failure;
@@ -366,7 +365,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
         if (largeBodies != null) {
           body =
               largeBodies.takeBody(
-                  in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, inHandler ? lentBodies : OWNED_BODIES);
+                  in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, inHandler ? BufferPool.DIRECT : null);
           if (body != null) {
             in.afterBody();
           }
@@ -425,8 +424,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private T takeFrame() {
     ByteBuffer frame = body.flip();
     body = null;
-    if (bodyPooled) {
-      bodyPooled = false;
+    if (frame.isDirect()) {
       if (inHandler) {
         lent = frame;
       } else {
@@ -438,20 +436,9 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     return (T) frame; // the decoder is a FrameDecoder<ByteBuffer>, so T is ByteBuffer
   }
 
-  /** A buffer for a large body lent to a batch handler: pooled and direct, unless none is free. */
-  private ByteBuffer lentBody(int length) {
-    ByteBuffer b = BufferPool.DIRECT.takeDirect(length);
-    if (b == null) {
-      return ByteBuffer.allocate(length);
-    }
-    bodyPooled = true;
-    return b;
-  }
-
   /** Drops a partly read large body, giving it back to the pool if it came from there. */
   private void releaseBody() {
-    if (bodyPooled) {
-      bodyPooled = false;
+    if (body != null && body.isDirect()) {
       BufferPool.DIRECT.give(body);
     }
     body = null;
