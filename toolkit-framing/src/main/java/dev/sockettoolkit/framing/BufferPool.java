@@ -87,6 +87,11 @@ final class BufferPool {
     slots.give(b);
   }
 
+  /** Whether this is the pool of direct buffers. */
+  boolean isDirect() {
+    return direct;
+  }
+
   /** Direct buffers out now, for tests. */
   int out() {
     return out.get();
