@@ -338,8 +338,11 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /** The loop of {@link #receive(Duration)}, under the receive lock. */
-  private T receiveLocked(long deadline, Duration timeout) throws IOException {
+  /**
+   * Throws the terminal error, again, or once the skipped too-long frame that a batch met after
+   * its first message.
+   */
+  private void throwEarlierError() throws IOException {
     if (failure != null) {
       throw failure;
     }
@@ -348,6 +351,11 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
       deferred = null;
       throw e;
     }
+  }
+
+  /** The loop of {@link #receive(Duration)}, under the receive lock. */
+  private T receiveLocked(long deadline, Duration timeout) throws IOException {
+    throwEarlierError();
     while (true) {
       if (ended) {
         return null;
@@ -485,14 +493,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     receiveLock.lock();
     try {
       checkNotInHandler();
-      if (failure != null) {
-        throw failure;
-      }
-      if (deferred != null) {
-        FrameTooLongException e = deferred;
-        deferred = null;
-        throw e;
-      }
+      throwEarlierError();
       if (ended || endOfStream || body != null) {
         return null;
       }

@@ -175,7 +175,8 @@ class MessageChannelTest {
     return b.flip();
   }
 
-  private static ByteBuffer counting(int from, int length) {
+  /** {@code length} bytes counting up from {@code from}, as a buffer in read mode. */
+  static ByteBuffer counting(int from, int length) {
     ByteBuffer b = ByteBuffer.allocate(length);
     for (int i = 0; i < length; i++) {
       b.put((byte) (from + i));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.sockettoolkit.framing.MessageChannelTest.counting;
 
 import dev.sockettoolkit.core.ConnectionPair;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
@@ -57,14 +58,6 @@ class ReceiveBatchTest {
   @BeforeEach
   void countDirectBuffers() {
     before = BufferPool.DIRECT.out();
-  }
-
-  private static ByteBuffer counting(int from, int length) {
-    ByteBuffer b = ByteBuffer.allocate(length);
-    for (int i = 0; i < length; i++) {
-      b.put((byte) (from + i));
-    }
-    return b.flip();
   }
 
   private static ByteBuffer copy(ByteBuffer b) {

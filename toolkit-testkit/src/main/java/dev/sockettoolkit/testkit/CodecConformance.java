@@ -65,6 +65,8 @@ import net.jqwik.api.Provide;
  *       endless loop or unbounded buffering.
  *   <li>Encoding does not change the message (nor a buffer's position) and is repeatable.
  *   <li>Several threads sending through one {@link MessageChannel} never interleave frames.
+ *   <li>{@link MessageChannel#receiveBatch} over a connection that cuts the stream anywhere
+ *       delivers the same messages as {@code receive}, in order, each once.
  * </ul>
  *
  * <p>A failing property prints its seed; jqwik reruns the failing case first on the next run.
@@ -321,6 +323,51 @@ public interface CodecConformance<T> {
     } finally {
       executor.shutdownNow();
     }
+  }
+
+  @Property(tries = 30)
+  default void receiveBatchDeliversEveryMessageOnceInOrder(
+      @ForAll("conformanceMessages") List<T> messages, @ForAll long seed) throws Exception {
+    FrameCodec<T> codec = codec(limit());
+    NetworkConditions conditions =
+        NetworkConditions.builder().seed(seed).chunking(Chunking.random(1, 700)).bufferSize(4096).build();
+    try (ConnectionPair pair = Loopback.pair(conditions);
+        MessageChannel<T> sending = MessageChannel.open(pair.client(), codec);
+        MessageChannel<T> receiving = MessageChannel.open(pair.server(), codec)) {
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  sending.sendAll(messages);
+                  pair.client().shutdownOutput();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      List<T> got = new ArrayList<>();
+      while (receiving.receiveBatch(
+          batch -> {
+            assertTrue(!batch.isEmpty(), "an empty batch");
+            for (T m : batch) {
+              // Byte frames may be views of the channel's buffer, valid only inside the handler.
+              got.add(m instanceof ByteBuffer ? keep(m) : m);
+            }
+          })) {
+        assertTrue(got.size() <= messages.size(), "more messages than were sent");
+      }
+      writer.get(60, TimeUnit.SECONDS);
+      assertEquals(messages.size(), got.size(), "messages received with receiveBatch");
+      for (int i = 0; i < messages.size(); i++) {
+        assertSameMessage(messages.get(i), got.get(i));
+      }
+    }
+  }
+
+  /** A copy of a byte frame that outlives a {@code receiveBatch} handler. */
+  @SuppressWarnings("unchecked")
+  private static <T> T keep(T frame) {
+    ByteBuffer view = (ByteBuffer) frame;
+    return (T) ByteBuffer.wrap(toArray(view.duplicate()));
   }
 
   // ---- the harness, public so that your own tests can feed decoders the same way
