@@ -20,7 +20,12 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <pre>{@code
  * java -cp toolkit-bench/target/toolkit-bench.jar dev.sockettoolkit.bench.TlsEngineCost
+ * java -cp toolkit-bench/target/toolkit-bench.jar dev.sockettoolkit.bench.TlsEngineCost direct-wire
  * }</pre>
+ *
+ * <p>The argument picks the buffers: {@code heap} (the default), {@code direct-wire} (ciphertext in
+ * direct buffers, as a socket reads and writes them without a copy) or {@code direct} (plaintext
+ * too).
  */
 public final class TlsEngineCost {
   private static final String SUITE = "TLS_AES_128_GCM_SHA256";
@@ -28,6 +33,10 @@ public final class TlsEngineCost {
   private static final long MEASURE_NANOS = 5_000_000_000L;
 
   private TlsEngineCost() {}
+
+  private static ByteBuffer allocate(int size, boolean direct) {
+    return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+  }
 
   /** Prints one line per message size: microseconds per wrap + unwrap. */
   public static void main(String[] args) throws Exception {
@@ -42,10 +51,17 @@ public final class TlsEngineCost {
     System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version()
         + ", " + client.getSession().getProtocol() + " " + client.getSession().getCipherSuite());
     int packet = client.getSession().getPacketBufferSize();
+    String buffers = args.length > 0 ? args[0] : "heap";
+    boolean directWire = buffers.startsWith("direct");
+    boolean directText = buffers.equals("direct");
+    if (!buffers.equals("heap") && !directWire) {
+      throw new IllegalArgumentException("buffers: heap, direct-wire or direct; got " + buffers);
+    }
+    System.out.println("buffers: " + buffers);
     for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
-      ByteBuffer message = ByteBuffer.allocate(size);
-      ByteBuffer wire = ByteBuffer.allocate(size + 8 * packet);
-      ByteBuffer received = ByteBuffer.allocate(size + 4 * packet);
+      ByteBuffer message = allocate(size, directText);
+      ByteBuffer wire = allocate(size + 8 * packet, directWire);
+      ByteBuffer received = allocate(size + 4 * packet, directText);
       long measured = 0;
       long count = 0;
       long start = System.nanoTime();

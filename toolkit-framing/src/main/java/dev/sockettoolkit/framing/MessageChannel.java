@@ -78,7 +78,6 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    */
   static final int DIRECT_BODY = 32 * 1024;
 
-
   private final Connection connection;
   private final FrameCodec<T> codec;
 
@@ -371,9 +370,8 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
           return null;
         }
         if (largeBodies != null) {
-          body =
-              largeBodies.takeBody(
-                  in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, inHandler ? BufferPool.DIRECT : null);
+          BufferPool lendFrom = inHandler ? BufferPool.DIRECT : null; // owned frames: heap
+          body = largeBodies.takeBody(in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, lendFrom);
           if (body != null) {
             in.afterBody();
           }
