@@ -24,8 +24,9 @@ import javax.net.ssl.TrustManagerFactory;
  * }</pre>
  *
  * <p>The argument picks the buffers: {@code heap} (the default), {@code direct-wire} (ciphertext in
- * direct buffers, as a socket reads and writes them without a copy) or {@code direct} (plaintext
- * too).
+ * direct buffers, as a socket reads and writes them without a copy), {@code direct-text}
+ * (plaintext in direct buffers, as a {@code MessageChannel} sends and lends it) or {@code direct}
+ * (both).
  */
 public final class TlsEngineCost {
   private static final String SUITE = "TLS_AES_128_GCM_SHA256";
@@ -52,10 +53,11 @@ public final class TlsEngineCost {
         + ", " + client.getSession().getProtocol() + " " + client.getSession().getCipherSuite());
     int packet = client.getSession().getPacketBufferSize();
     String buffers = args.length > 0 ? args[0] : "heap";
-    boolean directWire = buffers.startsWith("direct");
-    boolean directText = buffers.equals("direct");
-    if (!buffers.equals("heap") && !directWire) {
-      throw new IllegalArgumentException("buffers: heap, direct-wire or direct; got " + buffers);
+    boolean directWire = buffers.equals("direct-wire") || buffers.equals("direct");
+    boolean directText = buffers.equals("direct-text") || buffers.equals("direct");
+    if (!buffers.equals("heap") && !directWire && !directText) {
+      throw new IllegalArgumentException(
+          "buffers: heap, direct-wire, direct-text or direct; got " + buffers);
     }
     System.out.println("buffers: " + buffers);
     for (int size : new int[] {1024, 16 * 1024, 64 * 1024}) {
