@@ -158,20 +158,16 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Echoes until the peer ends its stream; all frames one read brought go back in one write.
-     * Each frame must arrive whole within {@code deadline} (null: no deadline), so a peer that
-     * trickles bytes cannot hold the connection forever.
+     * Echoes until the peer ends its stream; all frames one read brought go back in one write,
+     * lent by {@code receiveBatch} rather than copied. The first frame of each batch must arrive
+     * whole within {@code deadline} (null: no deadline), so a peer that trickles bytes cannot hold
+     * the connection forever.
      */
     static void echo(MessageChannel<ByteBuffer> channel, Duration deadline) throws IOException {
-      List<ByteBuffer> batch = new ArrayList<>();
-      for (ByteBuffer frame;
-          (frame = deadline == null ? channel.receive() : channel.receive(deadline)) != null; ) {
-        batch.add(frame);
-        for (ByteBuffer next; batch.size() < 1024 && (next = channel.receiveBuffered()) != null; ) {
-          batch.add(next);
-        }
-        channel.sendAll(batch);
-        batch.clear();
+      while (deadline == null
+          ? channel.receiveBatch(channel::sendAll)
+          : channel.receiveBatch(deadline, channel::sendAll)) {
+        // each batch went back in one write
       }
       channel.close();
     }
