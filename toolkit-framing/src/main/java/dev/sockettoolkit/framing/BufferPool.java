@@ -15,16 +15,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * direct buffer of its own: the send buffers of every channel, the receive buffers of
  * length-prefix channels (whose decoder reads only headers) and the large bodies that {@link
  * MessageChannel#receiveBatch} lends. At most {@value #MAX_DIRECT} direct buffers are out at once
- * in the whole JVM (8 MiB); past that, {@code DIRECT} hands out heap buffers, so native memory
- * stays bounded however many channels are busy.
+ * in the whole JVM (8 MiB); past that, {@code DIRECT} hands out buffers of the heap pool, so
+ * native memory stays bounded however many channels are busy, and nothing is allocated per use
+ * either way.
+ *
+ * <p>A channel gives its buffers back when it is closed, fails, or reaches the end of the stream,
+ * and while idle. One dropped without any of these while it held a direct buffer keeps that
+ * buffer counted as out; the garbage collector frees the memory, and past {@value #MAX_DIRECT}
+ * such losses channels use heap buffers, as with a heap-only pool.
  */
 final class BufferPool {
   static final int BUFFER_SIZE = 64 * 1024;
   static final int MAX_DIRECT = 128;
-  static final BufferPool HEAP = new BufferPool(false, Slots.DEFAULT_SIZE);
-  static final BufferPool DIRECT = new BufferPool(true, MAX_DIRECT);
+  static final BufferPool HEAP = new BufferPool(false, Slots.DEFAULT_SIZE, null);
+  static final BufferPool DIRECT = new BufferPool(true, MAX_DIRECT, HEAP);
 
   private final boolean direct;
+  /** Where a direct pool takes and gives heap buffers once its direct ones are all out; or null. */
+  private final BufferPool heap;
   private final Slots<ByteBuffer> slots;
   /** Direct buffers taken and not given back (direct pool only). */
   private final AtomicInteger out = new AtomicInteger();
@@ -32,21 +40,33 @@ final class BufferPool {
 
   /**
    * A pool of heap buffers keeping up to {@code size} of them, or of direct buffers of which at
-   * most {@code size} are out at once.
+   * most {@code size} are out at once, handing out buffers of {@code heap} (if not null) past
+   * that.
    */
-  BufferPool(boolean direct, int size) {
+  BufferPool(boolean direct, int size, BufferPool heap) {
     this.direct = direct;
     this.slots = new Slots<>(size);
     this.maxOut = size;
+    this.heap = heap;
   }
 
-  /** A cleared buffer of {@link #BUFFER_SIZE} bytes: pooled or new; heap if no direct one may be. */
+  /**
+   * A cleared buffer of {@link #BUFFER_SIZE} bytes: pooled or new; from the heap pool, or a new
+   * heap buffer, if no direct one may be.
+   */
   ByteBuffer take() {
-    ByteBuffer b = direct ? takeDirect(BUFFER_SIZE) : slots.take();
-    if (b == null) {
+    if (direct) {
+      ByteBuffer b = takeDirect(BUFFER_SIZE);
+      if (b != null) {
+        return b.clear();
+      }
+      if (heap != null) {
+        return heap.take();
+      }
       return ByteBuffer.allocate(BUFFER_SIZE);
     }
-    return b.clear();
+    ByteBuffer b = slots.take();
+    return b != null ? b.clear() : ByteBuffer.allocate(BUFFER_SIZE);
   }
 
   /**
@@ -78,8 +98,14 @@ final class BufferPool {
    * use it afterwards.
    */
   void give(ByteBuffer b) {
-    if (b.capacity() != BUFFER_SIZE || b.isDirect() != direct) {
-      return; // a heap buffer handed out by the direct pool, or one that grew: for the collector
+    if (b.capacity() != BUFFER_SIZE) {
+      return; // one that grew past the pooled size: for the collector
+    }
+    if (b.isDirect() != direct) {
+      if (heap != null) {
+        heap.give(b); // a heap buffer this direct pool handed out when it had none left
+      }
+      return;
     }
     if (direct) {
       out.decrementAndGet();

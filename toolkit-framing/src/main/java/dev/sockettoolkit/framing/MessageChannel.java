@@ -57,7 +57,10 @@ import java.util.stream.StreamSupport;
  * A {@link FrameException} from the decoder is terminal: the channel closes the connection and
  * every later {@code receive} throws the same exception. The exception is a {@link
  * FrameTooLongException} with {@link FrameTooLongException#discarded()} true, for a codec built
- * with {@link TooLongPolicy#DISCARD}: then the frame is skipped and the channel stays open.
+ * with {@link TooLongPolicy#DISCARD}: then the frame is skipped and the channel stays open. A
+ * failure of the connection while receiving (anything but a {@code READ} timeout) is terminal
+ * too: the channel gives back its buffers, and every later {@code receive} throws that exception
+ * again.
  *
  * <h2>Memory</h2>
  * The channel reads into one reused buffer, as much as the connection has (up to 64 KiB a read),
@@ -399,17 +402,15 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
       } catch (FrameTooLongException e) {
         throw fail(e);
       } catch (ConnectionTimeoutException e) {
-        if (timeout != null && e.kind() == ConnectionTimeoutException.Kind.READ) {
+        if (e.kind() != ConnectionTimeoutException.Kind.READ) {
+          throw connectionFailed(e);
+        }
+        if (timeout != null) {
           throw receiveTimeout(timeout, e);
         }
-        throw e;
+        throw e; // the connection's own read timeout: the channel stays usable
       } catch (IOException e) {
-        if (body != null) {
-          // The rest of the frame is lost with the connection: later calls throw this too.
-          failure = e;
-          releaseBody();
-        }
-        throw e;
+        throw connectionFailed(e);
       }
       if (body != null) {
         if (n < 0) {
@@ -520,6 +521,18 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     } catch (FrameException e) {
       throw fail(e);
     }
+  }
+
+  /**
+   * Records a failure of the connection as terminal (the rest of the stream is lost) and gives
+   * the receive buffers back, so a channel that is never closed does not keep them.
+   */
+  private IOException connectionFailed(IOException e) {
+    failure = e;
+    if (!inHandler) {
+      releaseBuffers(); // else once the handler has returned: its messages may be views of them
+    }
+    return e;
   }
 
   /** Records a terminal decoding error and closes the connection. */

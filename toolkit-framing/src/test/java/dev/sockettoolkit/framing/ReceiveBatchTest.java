@@ -351,8 +351,26 @@ class ReceiveBatchTest {
   }
 
   @Test
+  void aConnectionFailureGivesTheBuffersBackAndIsTerminal() throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      MessageChannel<ByteBuffer> b = MessageChannel.open(pair.server(), BINARY);
+      ByteBuffer frame = BINARY.encodeToBuffer(counting(0, 10_000));
+      pair.client().write(frame.limit(6_000)); // part of a frame: held in a 64 KiB buffer
+      assertThrows(ConnectionTimeoutException.class, () -> b.receive(Duration.ofMillis(100)));
+      assertEquals(BufferPool.BUFFER_SIZE, b.receiveBufferCapacity());
+      assertEquals(before + 1, BufferPool.DIRECT.out());
+      pair.client().abort();
+      IOException e = assertThrows(IOException.class, () -> b.receiveBatch(x -> {}));
+      assertEquals(0, b.receiveBufferCapacity(), "the buffers went back, though b is never closed");
+      assertEquals(before, BufferPool.DIRECT.out());
+      assertSame(e, assertThrows(IOException.class, b::receive), "terminal: the same exception");
+    }
+  }
+
+  @Test
   void theDirectPoolLendsAtMostItsLimitThenHeapBuffers() {
-    BufferPool pool = new BufferPool(true, 2);
+    BufferPool heapPool = new BufferPool(false, 2, null);
+    BufferPool pool = new BufferPool(true, 2, heapPool);
     ByteBuffer one = pool.takeDirect(100);
     ByteBuffer two = pool.take();
     assertTrue(one.isDirect() && two.isDirect());
@@ -362,6 +380,7 @@ class ReceiveBatchTest {
     assertFalse(heap.isDirect(), "past the limit: a heap buffer");
     assertEquals(BufferPool.BUFFER_SIZE, heap.remaining());
     pool.give(heap);
+    assertSame(heap, heapPool.take(), "the heap buffer went to the heap pool, for reuse");
     assertNull(pool.takeDirect(BufferPool.BUFFER_SIZE + 1), "larger than a pooled buffer");
     pool.give(one);
     ByteBuffer again = pool.takeDirect(5);
@@ -371,6 +390,6 @@ class ReceiveBatchTest {
     pool.give(again);
     pool.give(two);
     assertEquals(0, pool.out());
-    assertNull(new BufferPool(false, 2).takeDirect(1), "the heap pool has no direct buffers");
+    assertNull(heapPool.takeDirect(1), "the heap pool has no direct buffers");
   }
 }
