@@ -318,7 +318,20 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     }
   }
 
-  /** What {@link #receiveBatch} calls with each batch of messages. */
+  /**
+   * What {@link #receiveBatch} calls with each batch of messages: usually a method reference.
+   *
+   * <pre>{@code
+   * channel.receiveBatch(channel::sendAll);                   // echo
+   * channel.receiveBatch(batch -> {                           // keep copies of what outlives it
+   *   for (ByteBuffer m : batch) {
+   *     store.add(ByteBuffer.allocate(m.remaining()).put(m).flip());
+   *   }
+   * });
+   * }</pre>
+   *
+   * @param <T> the type of the messages
+   */
   @FunctionalInterface
   public interface BatchHandler<T> {
     /**
