@@ -31,7 +31,7 @@ final class BufferPool {
   static final BufferPool DIRECT = new BufferPool(true, MAX_DIRECT, HEAP);
 
   private final boolean direct;
-  /** Where a direct pool takes and gives heap buffers once its direct ones are all out; or null. */
+  /** Where a direct pool takes and gives heap buffers once its direct ones are out; else null. */
   private final BufferPool heap;
   private final Slots<ByteBuffer> slots;
   /** Direct buffers taken and not given back (direct pool only). */
@@ -39,11 +39,15 @@ final class BufferPool {
   private final int maxOut;
 
   /**
-   * A pool of heap buffers keeping up to {@code size} of them, or of direct buffers of which at
-   * most {@code size} are out at once, handing out buffers of {@code heap} (if not null) past
+   * A pool of heap buffers keeping up to {@code size} of them ({@code heap} null), or of direct
+   * buffers of which at most {@code size} are out at once, handing out those of {@code heap} past
    * that.
    */
   BufferPool(boolean direct, int size, BufferPool heap) {
+    if (direct == (heap == null)) {
+      throw new IllegalArgumentException(
+          "a direct pool needs a heap pool to fall back on, and a heap pool takes none");
+    }
     this.direct = direct;
     this.slots = new Slots<>(size);
     this.maxOut = size;
@@ -51,19 +55,13 @@ final class BufferPool {
   }
 
   /**
-   * A cleared buffer of {@link #BUFFER_SIZE} bytes: pooled or new; from the heap pool, or a new
-   * heap buffer, if no direct one may be.
+   * A cleared buffer of {@link #BUFFER_SIZE} bytes: pooled or new; for a direct pool with all its
+   * buffers out, one of the heap pool.
    */
   ByteBuffer take() {
     if (direct) {
       ByteBuffer b = takeDirect(BUFFER_SIZE);
-      if (b != null) {
-        return b.clear();
-      }
-      if (heap != null) {
-        return heap.take();
-      }
-      return ByteBuffer.allocate(BUFFER_SIZE);
+      return b != null ? b : heap.take();
     }
     ByteBuffer b = slots.take();
     return b != null ? b.clear() : ByteBuffer.allocate(BUFFER_SIZE);
@@ -102,7 +100,7 @@ final class BufferPool {
       return; // one that grew past the pooled size: for the collector
     }
     if (b.isDirect() != direct) {
-      if (heap != null) {
+      if (direct) {
         heap.give(b); // a heap buffer this direct pool handed out when it had none left
       }
       return;

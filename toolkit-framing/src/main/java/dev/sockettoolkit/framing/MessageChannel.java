@@ -356,8 +356,9 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private void checkNotInHandler() {
     if (inHandler) {
       throw new IllegalStateException(
-          "receive called from a receiveBatch handler of the same channel; the batch's messages"
-              + " are views of the buffers that receiving would reuse");
+          "receive called from a receiveBatch handler of the same channel: the batch's messages"
+              + " are views of the buffers that receiving would reuse. Receive after the handler"
+              + " returns, and copy inside it the messages you need later");
     }
   }
 

@@ -193,8 +193,8 @@ final class OutboundBuffer implements FrameSink {
   }
 
   /**
-   * Empties the buffer and gives it back, with its staging buffer, to the pool of {@link
-   * #borrow()}; the caller must not use it afterwards.
+   * Empties the buffer, gives its staging buffer back to {@link BufferPool#DIRECT} and itself to
+   * the pool of {@link #borrow()}; the caller must not use it afterwards.
    */
   void release() {
     reset();
