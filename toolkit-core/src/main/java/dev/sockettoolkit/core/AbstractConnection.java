@@ -3,9 +3,10 @@ package dev.sockettoolkit.core;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.sockettoolkit.core.ConnectionTimeoutException.Kind;
+import dev.sockettoolkit.core.internal.ConnectionState;
+import dev.sockettoolkit.core.internal.ConnectionState.State;
+import dev.sockettoolkit.core.internal.Resets;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -25,24 +26,13 @@ abstract class AbstractConnection implements Connection {
   static final int MAX_IO_CHUNK = 256 * 1024;
 
   private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(36_500).toNanos();
-  private static final VarHandle CLOSED;
-
-  static {
-    try {
-      CLOSED = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "closed", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   final ConnectionOptions options;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final long writeTimeoutNanos;
   private final long idleTimeoutNanos;
 
-  /** Set once, by {@link #markClosed()}; through {@link #CLOSED} for its compare-and-set. */
-  private volatile boolean closed;
-  private volatile boolean outputShutdown;
+  private final ConnectionState state = new ConnectionState("half-closed");
   private volatile Kind expired;
   private volatile long lastActivity = System.nanoTime();
   /** When the write in progress last moved bytes; 0 when no write is in progress. */
@@ -86,18 +76,14 @@ abstract class AbstractConnection implements Connection {
 
   abstract void shutdownOutputImpl() throws IOException;
 
-  /** Closes gracefully: output already written is delivered, then end of stream. */
-  abstract void closeImpl() throws IOException;
+  /**
+   * Closes gracefully: output already written is delivered, then end of stream; {@code
+   * outputShutDown} says whether {@link #shutdownOutputImpl()} ran before.
+   */
+  abstract void closeImpl(boolean outputShutDown) throws IOException;
 
   /** Closes at once with a reset. Must not throw. */
   abstract void abortImpl();
-
-  /** Whether {@code e} means the peer reset the connection. */
-  boolean isReset(IOException e) {
-    String message = e.getMessage();
-    return message != null
-        && (message.contains("reset") || message.contains("Broken pipe"));
-  }
 
   // ---- Connection ----
 
@@ -167,11 +153,8 @@ abstract class AbstractConnection implements Connection {
     }
     writeLock.lock();
     try {
-      ensureOpen("write");
-      if (outputShutdown) {
-        throw new ConnectionClosedException(
-            "cannot write to " + remoteAddress() + ": output was shut down (half-closed)");
-      }
+      ensureOpen("write to");
+      state.checkWritable(remoteAddress());
       int first = 0;
       while (first < srcs.length) {
         if (!srcs[first].hasRemaining()) {
@@ -225,12 +208,13 @@ abstract class AbstractConnection implements Connection {
   public final void shutdownOutput() throws IOException {
     writeLock.lock();
     try {
-      if (outputShutdown) {
+      if (state.isOutputShutDown()) {
         return;
       }
       ensureOpen("shut down output of");
-      outputShutdown = true;
-      shutdownOutputImpl();
+      if (state.shutDownOutput()) {
+        shutdownOutputImpl();
+      }
     } catch (ConnectionClosedException e) {
       throw e;
     } catch (IOException e) {
@@ -242,40 +226,35 @@ abstract class AbstractConnection implements Connection {
 
   @Override
   public final void close() throws IOException {
-    if (markClosed()) {
-      closeImpl();
+    State before = markClosed();
+    if (before != State.CLOSED) {
+      closeImpl(before == State.OUTPUT_SHUT_DOWN);
     }
   }
 
   @Override
   public final void abort() {
-    if (markClosed()) {
+    if (markClosed() != State.CLOSED) {
       abortImpl();
     }
   }
 
   @Override
   public final boolean isOpen() {
-    return !closed;
+    return state.isOpen();
   }
 
-  /** Whether output was shut down, by {@link #shutdownOutput()}. */
-  final boolean isOutputShutdown() {
-    return outputShutdown;
-  }
-
-  private boolean markClosed() {
-    if (closed || !CLOSED.compareAndSet(this, false, true)) {
-      return false;
-    }
-    if (hasTimeouts()) {
+  /** Closes the state; returns the state before, {@code CLOSED} if it was closed already. */
+  private State markClosed() {
+    State before = state.close();
+    if (before != State.CLOSED && hasTimeouts()) {
       ConnectionTimer.closed();
     }
-    return true;
+    return before;
   }
 
   private void ensureOpen(String operation) throws IOException {
-    if (closed) {
+    if (state.isClosed()) {
       throw closedException(operation);
     }
   }
@@ -285,8 +264,7 @@ abstract class AbstractConnection implements Connection {
     if (kind != null) {
       return timeoutException(kind, null);
     }
-    return new ConnectionClosedException(
-        "cannot " + operation + " " + remoteAddress() + ": the connection is closed");
+    return ConnectionState.closed(operation, remoteAddress());
   }
 
   /** Turns a low-level failure into the toolkit's exception, closing the connection if it is fatal. */
@@ -295,7 +273,7 @@ abstract class AbstractConnection implements Connection {
     if (kind != null) {
       return timeoutException(kind, e);
     }
-    if (closed) {
+    if (state.isClosed()) {
       ConnectionClosedException closedException =
           new ConnectionClosedException(
               operation + " of " + remoteAddress() + " failed: the connection was closed by this side");
@@ -303,7 +281,7 @@ abstract class AbstractConnection implements Connection {
       return closedException;
     }
     abort();
-    if (isReset(e)) {
+    if (Resets.isReset(e)) {
       return new ConnectionResetException(
           "connection reset by peer " + remoteAddress() + " during " + operation, e);
     }
@@ -352,7 +330,7 @@ abstract class AbstractConnection implements Connection {
    * Returns whether the connection is still open and needs watching.
    */
   final boolean checkTimeouts(long now) {
-    if (closed) {
+    if (state.isClosed()) {
       return false;
     }
     long progress = writeProgress;
@@ -375,6 +353,6 @@ abstract class AbstractConnection implements Connection {
   @Override
   public String toString() {
     return getClass().getSimpleName()
-        + "{" + localAddress() + " -> " + remoteAddress() + (closed ? ", closed" : "") + "}";
+        + "{" + localAddress() + " -> " + remoteAddress() + (state.isClosed() ? ", closed" : "") + "}";
   }
 }

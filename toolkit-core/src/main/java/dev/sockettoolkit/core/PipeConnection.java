@@ -45,7 +45,7 @@ final class PipeConnection extends AbstractConnection {
   }
 
   @Override
-  void closeImpl() {
+  void closeImpl(boolean outputShutDown) {
     outbound.closeWriter();
     inbound.closeReader();
   }

@@ -122,9 +122,9 @@ final class TcpConnection extends AbstractConnection {
   }
 
   @Override
-  void closeImpl() throws IOException {
+  void closeImpl(boolean outputShutDown) throws IOException {
     try {
-      if (!isOutputShutdown()) {
+      if (!outputShutDown) {
         channel.shutdownOutput();
       }
     } catch (IOException ignored) {

@@ -126,19 +126,14 @@ final class UnixConnection extends AbstractConnection {
   }
 
   @Override
-  boolean isReset(IOException e) {
-    return super.isReset(e) || "Connection reset by peer".equals(e.getMessage());
-  }
-
-  @Override
   void shutdownOutputImpl() throws IOException {
     channel.shutdownOutput();
   }
 
   @Override
-  void closeImpl() throws IOException {
+  void closeImpl(boolean outputShutDown) throws IOException {
     try {
-      if (!isOutputShutdown()) {
+      if (!outputShutDown) {
         channel.shutdownOutput();
       }
     } catch (IOException ignored) {

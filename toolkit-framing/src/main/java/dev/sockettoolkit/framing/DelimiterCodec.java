@@ -205,17 +205,12 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<ByteBuffer>, ScanCounting, FrameLending {
+  private final class Decoder implements FrameDecoder<ByteBuffer> {
     private final DelimiterScanner scanner =
         new DelimiterScanner(
             delimiters, null, maxFrameSize, tooLong == TooLongPolicy.DISCARD, SETTING);
     private FrameException failure;
     private boolean lend;
-
-    @Override
-    public long bytesExamined() {
-      return scanner.examined;
-    }
 
     @Override
     public void lendFrames(boolean lend) {

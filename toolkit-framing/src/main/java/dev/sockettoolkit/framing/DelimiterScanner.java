@@ -30,8 +30,6 @@ final class DelimiterScanner {
   private boolean discarding;
   /** Stream offset of the buffer's position. */
   private long offset;
-  /** Bytes compared, for the linear-work test. */
-  long examined;
 
   /**
    * After {@link #find} at the end of stream found no frame: whether the remaining bytes end with
@@ -115,13 +113,11 @@ final class DelimiterScanner {
           end = maxLength + 1;
         }
         int next = stops.indexIn(in, p + s, p + end) - p;
-        examined += next - s;
         s = next;
         if (s == end) {
           continue;
         }
         byte b = in.get(p + s);
-        examined++;
         if (firstBytes[b & 0xFF]) {
           for (byte[] d : delimiters) {
             if (d[0] != b) {
@@ -132,7 +128,6 @@ final class DelimiterScanner {
             while (i < n && in.get(p + s + i) == d[i]) {
               i++;
             }
-            examined += i - 1;
             if (i == n) {
               if (n == d.length) {
                 match = Math.max(match, n);

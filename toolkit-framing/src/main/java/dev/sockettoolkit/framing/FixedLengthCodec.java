@@ -21,7 +21,7 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
     return new Decoder();
   }
 
-  private final class Decoder implements FrameDecoder<ByteBuffer>, FrameLending {
+  private final class Decoder implements FrameDecoder<ByteBuffer> {
     private boolean lend;
 
     @Override

@@ -18,8 +18,11 @@ import java.nio.ByteBuffer;
  * again: a frame that arrives one byte at a time then costs O(n), not O(n²).
  *
  * <p>A decoder may also consume bytes without returning a frame (a header it has parsed, bytes it
- * discards). It must never keep a reference to the buffer, and a frame it returns must not share
- * the buffer's memory: the caller reuses the buffer.
+ * discards). A frame it returns must consume at least one byte, and the position must never move
+ * backwards or past the limit: {@link MessageChannel} fails with an {@link IllegalStateException}
+ * naming the codec otherwise, rather than return the same frame forever. A decoder must never keep
+ * a reference to the buffer, and a frame it returns must not share the buffer's memory (the caller
+ * reuses the buffer), except while the caller {@linkplain #lendFrames lends frames}.
  *
  * <pre>{@code
  * FrameDecoder<ByteBuffer> decoder = codec.newDecoder();
@@ -36,6 +39,19 @@ import java.nio.ByteBuffer;
  *   handle(frame);                     // frames that only the end of stream completes
  * }                                    // null: a clean end between frames
  * }</pre>
+ *
+ * <h2>Zero copy, for any decoder that wants it</h2>
+ * Two optional methods give a custom decoder the fast path of the library's own byte codecs; the
+ * defaults opt out, which is always correct.
+ * <ul>
+ *   <li>{@link #lendFrames}: while {@link MessageChannel#receiveBatch} hands a batch to its
+ *       handler, a decoder may return views of the receive buffer ({@code in.slice(index,
+ *       length)}) instead of copies.
+ *   <li>{@link #pendingBodyLength} and {@link #frameFromBody}: a decoder that has parsed a header
+ *       saying how long the body is lets the channel read a large body straight into the frame
+ *       (one copy of every byte fewer), as the length-prefix codec does.
+ * </ul>
+ * {@code docs/CUSTOM_CODECS.md} shows a type-length-value decoder doing both.
  *
  * <h2>Errors</h2>
  * A {@link FrameException} is terminal: the decoder decodes nothing more. The one exception is a
@@ -78,5 +94,61 @@ public interface FrameDecoder<T> {
       throw new TruncatedFrameException(in.remaining(), -1);
     }
     return null;
+  }
+
+  /**
+   * Whether the frames this decoder returns from now on may be views of the buffer passed to
+   * {@link #decode} instead of copies. {@link MessageChannel#receiveBatch} turns lending on while
+   * it gathers a batch and off before it reads again; meanwhile it neither reads into the buffer
+   * nor moves its bytes, so a view ({@code in.slice(in.position(), length)}) stays valid until the
+   * handler returns. The default ignores the call and the decoder keeps returning copies, which is
+   * always correct; a decoder whose frames do not share the buffer's bytes (decoded text, parsed
+   * objects) has nothing to gain.
+   *
+   * <pre>{@code
+   * private boolean lend;
+   *
+   * public void lendFrames(boolean lend) { this.lend = lend; }
+   *
+   * // in decode, once the frame's bytes are complete at in.position():
+   * ByteBuffer frame = lend
+   *     ? in.slice(in.position(), length)
+   *     : ByteBuffer.allocate(length).put(in.slice(in.position(), length)).flip();
+   * in.position(in.position() + length);
+   * }</pre>
+   */
+  default void lendFrames(boolean lend) {}
+
+  /**
+   * The length of the body of the frame in progress: the decoder has consumed its header, which
+   * said the body is this many bytes, and has not yet returned it; -1 otherwise (the default:
+   * between frames, or for a decoder that does not tell). Called after {@link #decode} returned
+   * null. A channel may then take the body over: it consumes the body bytes that {@code in} holds,
+   * reads the rest from the connection straight into a buffer of its own, and passes the whole body
+   * to {@link #frameFromBody}, instead of calling {@code decode} again. It does that only for a
+   * large body (32 KiB or more) whose header arrived, so that a peer that sends a header alone
+   * cannot make it allocate more than the frame size limit allows.
+   *
+   * <p>A decoder that implements {@link #frameFromBody} reads only headers from the receive
+   * buffer, so {@link MessageChannel} keeps that buffer in direct memory (no copy between the
+   * socket and it): {@code in.hasArray()} is false, read it with absolute {@code get}s and
+   * slices.
+   */
+  default long pendingBodyLength() {
+    return -1;
+  }
+
+  /**
+   * The frame made of {@code body}, the whole body of the frame whose length {@link
+   * #pendingBodyLength} returned, ready to read; the decoder then expects the next frame's header.
+   * A decoder that returns a non-negative {@code pendingBodyLength} must implement it. {@code body}
+   * is the caller's buffer: the frame may be it, or wrap it.
+   *
+   * @throws UnsupportedOperationException if the decoder never returns a body length (the default)
+   * @throws IOException as {@link #decode}, if the body breaks the format
+   */
+  default T frameFromBody(ByteBuffer body) throws IOException {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " returned a pendingBodyLength but does not implement frameFromBody");
   }
 }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The frame that every byte-frame decoder returns for bytes it found in the receive buffer: a copy
- * the caller owns, or, while the caller {@linkplain FrameLending lends frames}, a view.
+ * the caller owns, or, while the caller {@linkplain FrameDecoder#lendFrames lends frames}, a view.
  */
 final class Frames {
   private Frames() {}

@@ -2,6 +2,7 @@ package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.BufferPool;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -21,7 +22,7 @@ import java.time.Duration;
  * waits up to 20 ms in the large buffer; if nothing comes, the buffer goes back to the pool and the
  * channel waits in its small one, so a peer that goes quiet right after a burst does not leave 64
  * KiB held. After the body of a large frame was read straight into the frame (see {@link
- * LargeBodies}), the next header is read into the small buffer. A frame larger than 64 KiB that is
+ * FrameDecoder#pendingBodyLength}), the next header is read into the small buffer. A frame larger than 64 KiB that is
  * received here grows the buffer, by doubling, up to the codec's maximum frame size plus {@value
  * #SLACK} bytes of headers and delimiters.
  */

@@ -134,8 +134,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder
-      implements FrameDecoder<ByteBuffer>, ScanCounting, LargeBodies, FrameLending {
+  private final class Decoder implements FrameDecoder<ByteBuffer> {
     private FrameException failure;
     private boolean lend;
     /** Bytes of the current header examined so far (fixed header, then varint bytes). */
@@ -147,12 +146,6 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     private boolean discarding;
     /** Stream offset of the buffer's position, for error messages. */
     private long offset;
-    private long examined;
-
-    @Override
-    public long bytesExamined() {
-      return examined;
-    }
 
     @Override
     public void lendFrames(boolean lend) {
@@ -206,7 +199,6 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
         if (headerScanned >= available) {
           return false;
         }
-        examined++;
         if (in.get(p + headerScanned) != fixedHeader[headerScanned]) {
           throw new MalformedFrameException(
               "fixed header byte " + headerScanned + " is "
@@ -223,7 +215,6 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
           }
           int i = headerScanned - fixedHeader.length;
           int b = in.get(p + headerScanned) & 0xFF;
-          examined++;
           headerScanned++;
           if (i == 9 && b > 0) {
             throw new MalformedFrameException(
@@ -249,7 +240,6 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
           return false;
         }
         field = 0;
-        examined += width;
         int base = p + fixedHeader.length;
         if (width == 4) {
           // The common header in one bounds-checked read.
@@ -295,20 +285,17 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     }
 
     @Override
-    public ByteBuffer takeBody(
-        ByteBuffer in, int minBody, int upFront, BufferPool pool) {
-      long have = in.remaining();
-      if (failure != null || discarding || bodyLength < minBody || have >= bodyLength
-          || bodyLength > Math.max(upFront, 2 * have)) {
-        return null;
+    public long pendingBodyLength() {
+      return failure != null || discarding ? -1 : bodyLength;
+    }
+
+    @Override
+    public ByteBuffer frameFromBody(ByteBuffer body) {
+      if (bodyLength < 0 || body.remaining() != bodyLength) {
+        throw new IllegalStateException(
+            "frameFromBody got " + body.remaining() + " bytes for a body of " + bodyLength);
       }
-      int length = (int) bodyLength;
-      ByteBuffer body = pool == null ? null : pool.takeDirect(length);
-      if (body == null) {
-        body = ByteBuffer.allocate(length);
-      }
-      body.put(in);
-      offset += length; // the bytes read straight into the body count as consumed too
+      offset += bodyLength; // the bytes read straight into the body count as consumed too
       bodyLength = -1;
       return body;
     }

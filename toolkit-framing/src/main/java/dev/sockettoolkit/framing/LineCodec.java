@@ -225,17 +225,12 @@ public final class LineCodec implements FrameCodec<String> {
   }
 
   /** Decoding state for one stream. */
-  private final class Decoder implements FrameDecoder<String>, ScanCounting {
+  private final class Decoder implements FrameDecoder<String> {
     private final DelimiterScanner scanner =
         new DelimiterScanner(
             delimiters, forbidden, maxLineLength, tooLong == TooLongPolicy.DISCARD, SETTING);
     private final TextDecoding text = new TextDecoding(charset, replace);
     private FrameException failure;
-
-    @Override
-    public long bytesExamined() {
-      return scanner.examined;
-    }
 
     @Override
     public String decode(ByteBuffer in) throws IOException {

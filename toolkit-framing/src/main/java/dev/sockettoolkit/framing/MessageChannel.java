@@ -4,18 +4,14 @@ import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -68,63 +64,23 @@ import java.util.stream.StreamSupport;
  * (32 KiB or more) is read straight into the frame instead. While no frame is partly received it holds
  * only a {@value InboundBuffer#SMALL}-byte buffer of its own; large buffers come from small pools
  * shared by all channels and go back when the traffic stops, so an idle channel costs little
- * memory. Where it saves a copy they are direct buffers, at most {@value BufferPool#MAX_DIRECT}
- * of 64 KiB out at once in the JVM, heap buffers beyond that. No buffer grows past the codec's
+ * memory. Where it saves a copy they are direct buffers, at most 128 of 64 KiB out at once in the
+ * JVM, heap buffers beyond that. No buffer grows past the codec's
  * maximum frame size plus a small constant.
  *
  * @param <T> the type of the messages
  */
 public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
-  /**
-   * Bodies of at least this many bytes are read straight into their frame once the header has
-   * arrived, instead of into the receive buffer and copied from there.
-   */
-  static final int DIRECT_BODY = 32 * 1024;
-
   private final Connection connection;
   private final FrameCodec<T> codec;
-
   private final Sender<T> sender;
-
-  private final ReentrantLock receiveLock = new ReentrantLock();
-  private final FrameDecoder<T> decoder;
-  private final InboundBuffer in;
-  /** The decoder, if it can hand over large frames early (then {@code T} is ByteBuffer); or null. */
-  private final LargeBodies largeBodies;
-  /** The decoder, if it can return views of the receive buffer; or null. */
-  private final FrameLending lending;
-  /**
-   * A large frame whose body is being read straight into it, in write mode; or null. A direct one
-   * is from {@link BufferPool#DIRECT} (lent bodies only), a heap one the caller's to keep.
-   */
-  private ByteBuffer body;
-  /** Whether a {@link #receiveBatch} handler may be running: messages may be views. */
-  private boolean inHandler;
-  /** The pooled buffer of a large frame in the batch being handled, given back after it; or null. */
-  private ByteBuffer lent;
-  /** The batch being handled, and its read-only view; made on first use. */
-  private List<T> batch;
-  private List<T> batchView;
-  /** A skipped too-long frame met while gathering a batch, thrown by the next receive; or null. */
-  private FrameTooLongException deferred;
-
-  private boolean endOfStream;
-  private boolean ended;
-  private IOException failure;
-  private volatile boolean closed;
+  private final Receiver<T> receiver;
 
   private MessageChannel(Connection connection, FrameCodec<T> codec) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.codec = Objects.requireNonNull(codec, "codec");
-    this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
     this.sender = new Sender<>(connection, codec);
-    this.largeBodies = decoder instanceof LargeBodies ? (LargeBodies) decoder : null;
-    this.lending = decoder instanceof FrameLending ? (FrameLending) decoder : null;
-    // A length-prefix decoder reads only headers: its bytes can stay in direct memory. Decoders
-    // that scan every byte do it fastest in a heap array.
-    this.in =
-        new InboundBuffer(
-            largeBodies != null ? BufferPool.DIRECT : BufferPool.HEAP, codec.maxFrameSize());
+    this.receiver = new Receiver<>(connection, codec);
   }
 
   /**
@@ -186,15 +142,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws IOException if the connection failed
    */
   public T receive() throws IOException {
-    // Not through receive(Duration): a thread blocked here keeps every frame under it, and the
-    // frames of a parked virtual thread are heap (one less per idle connection).
-    receiveLock.lock();
-    try {
-      checkNotInHandler();
-      return receiveLocked(0, null);
-    } finally {
-      receiveLock.unlock();
-    }
+    return receiver.receive();
   }
 
   /**
@@ -205,14 +153,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws ConnectionTimeoutException of kind {@code READ} if no whole message arrived in time
    */
   public T receive(Duration timeout) throws IOException {
-    long deadline = deadline(timeout);
-    receiveLock.lock();
-    try {
-      checkNotInHandler();
-      return receiveLocked(deadline, timeout);
-    } finally {
-      receiveLock.unlock();
-    }
+    return receiver.receive(timeout);
   }
 
   /**
@@ -255,67 +196,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    */
   public boolean receiveBatch(Duration timeout, BatchHandler<T> handler) throws IOException {
     Objects.requireNonNull(handler, "handler");
-    long deadline = deadline(timeout);
-    receiveLock.lock();
-    try {
-      checkNotInHandler();
-      inHandler = true;
-      if (lending != null) {
-        lending.lendFrames(true);
-      }
-      try {
-        T first = receiveLocked(deadline, timeout);
-        if (first == null) {
-          return false;
-        }
-        if (batch == null) {
-          batch = new ArrayList<>();
-          batchView = Collections.unmodifiableList(batch);
-        }
-        batch.add(first);
-        gather(batch);
-        handler.handle(batchView);
-        return true;
-      } finally {
-        if (lending != null) {
-          lending.lendFrames(false);
-        }
-        inHandler = false;
-        if (batch != null) {
-          batch.clear();
-        }
-        if (lent != null) {
-          BufferPool.DIRECT.give(lent);
-          lent = null;
-        }
-        if (closed || failure != null) {
-          releaseBuffers();
-        }
-      }
-    } finally {
-      receiveLock.unlock();
-    }
-  }
-
-  /** Adds the messages already received to {@code list}, up to the first error. */
-  private void gather(List<T> list) throws IOException {
-    while (body == null && !ended && failure == null) {
-      T next;
-      try {
-        next = decodeNext();
-      } catch (FrameTooLongException e) {
-        if (e.discarded()) {
-          deferred = e; // thrown by the next receive, after this batch's messages are handled
-        }
-        return; // a terminal error is in failure, thrown by the next receive
-      } catch (FrameException e) {
-        return;
-      }
-      if (next == null) {
-        return;
-      }
-      list.add(next);
-    }
+    return receiver.receiveBatch(timeout, handler);
   }
 
   /**
@@ -343,154 +224,6 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
     void handle(List<T> messages) throws IOException;
   }
 
-  private static long deadline(Duration timeout) {
-    if (timeout == null) {
-      return 0;
-    }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-    }
-    return System.nanoTime() + timeout.toNanos();
-  }
-
-  private void checkNotInHandler() {
-    if (inHandler) {
-      throw new IllegalStateException(
-          "receive called from a receiveBatch handler of the same channel: the batch's messages"
-              + " are views of the buffers that receiving would reuse. Receive after the handler"
-              + " returns, and copy inside it the messages you need later");
-    }
-  }
-
-  /**
-   * Throws the terminal error, again, or once the skipped too-long frame that a batch met after
-   * its first message.
-   */
-  private void throwEarlierError() throws IOException {
-    if (failure != null) {
-      throw failure;
-    }
-    if (deferred != null) {
-      FrameTooLongException e = deferred;
-      deferred = null;
-      throw e;
-    }
-  }
-
-  /** The loop of {@link #receive(Duration)}, under the receive lock. */
-  private T receiveLocked(long deadline, Duration timeout) throws IOException {
-    throwEarlierError();
-    while (true) {
-      if (ended) {
-        return null;
-      }
-      if (body == null) {
-        T frame = decodeNext();
-        if (frame != null) {
-          return frame;
-        }
-        if (endOfStream) {
-          ended = true;
-          in.release();
-          return null;
-        }
-        if (largeBodies != null) {
-          BufferPool lendFrom = inHandler ? BufferPool.DIRECT : null; // owned frames: heap
-          body = largeBodies.takeBody(in.data(), DIRECT_BODY, BufferPool.BUFFER_SIZE, lendFrom);
-          if (body != null) {
-            in.afterBody();
-          }
-        }
-      }
-      Duration wait = null;
-      if (timeout != null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw receiveTimeout(timeout, null);
-        }
-        wait = Duration.ofNanos(left);
-      }
-      int n;
-      try {
-        n = body != null ? readBody(wait) : in.readFrom(connection, wait);
-      } catch (FrameTooLongException e) {
-        throw fail(e);
-      } catch (ConnectionTimeoutException e) {
-        if (e.kind() != ConnectionTimeoutException.Kind.READ) {
-          throw connectionFailed(e);
-        }
-        if (timeout != null) {
-          throw receiveTimeout(timeout, e);
-        }
-        throw e; // the connection's own read timeout: the channel stays usable
-      } catch (IOException e) {
-        throw connectionFailed(e);
-      }
-      if (body != null) {
-        if (n < 0) {
-          throw fail(new TruncatedFrameException(body.position(), body.remaining()));
-        }
-        if (!body.hasRemaining()) {
-          return takeFrame();
-        }
-      } else if (n < 0) {
-        endOfStream = true;
-      }
-    }
-  }
-
-  /** Reads more of a large frame's body straight into it. */
-  private int readBody(Duration wait) throws IOException {
-    return wait == null ? connection.read(body) : connection.read(body, wait);
-  }
-
-  /**
-   * The large frame whose body is complete; only {@link LargeBodies} decoders make one. A pooled
-   * body is lent to a batch handler and given back after it; if a plain receive completes it (a
-   * batch timed out in the middle of the body), the caller gets a heap copy, as from every receive.
-   */
-  @SuppressWarnings("unchecked")
-  private T takeFrame() {
-    ByteBuffer frame = body.flip();
-    body = null;
-    if (frame.isDirect()) {
-      if (inHandler) {
-        lent = frame;
-      } else {
-        ByteBuffer owned = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
-        BufferPool.DIRECT.give(frame);
-        frame = owned;
-      }
-    }
-    return (T) frame; // the decoder is a FrameDecoder<ByteBuffer>, so T is ByteBuffer
-  }
-
-  /** Drops a partly read large body, giving it back to the pool if it came from there. */
-  private void releaseBody() {
-    if (body != null && body.isDirect()) {
-      BufferPool.DIRECT.give(body);
-    }
-    body = null;
-  }
-
-  /** Drops every receive buffer; a closed or failed channel receives nothing more. */
-  private void releaseBuffers() {
-    releaseBody();
-    in.release();
-  }
-
-  private static ConnectionTimeoutException receiveTimeout(Duration timeout, Throwable cause) {
-    ConnectionTimeoutException e =
-        new ConnectionTimeoutException(
-            ConnectionTimeoutException.Kind.READ,
-            timeout,
-            "no whole message arrived within the timeout passed to receive");
-    if (cause != null) {
-      e.initCause(cause);
-    }
-    return e;
-  }
-
   /**
    * Returns the next message if it has already been received, without reading from the
    * connection: {@code null} if none is complete in the receive buffer (or the stream has
@@ -511,56 +244,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * @throws FrameException as {@link #receive()}
    */
   public T receiveBuffered() throws IOException {
-    receiveLock.lock();
-    try {
-      checkNotInHandler();
-      throwEarlierError();
-      if (ended || endOfStream || body != null) {
-        return null;
-      }
-      return decodeNext();
-    } finally {
-      receiveLock.unlock();
-    }
-  }
-
-  private T decodeNext() throws IOException {
-    try {
-      return endOfStream ? decoder.decodeAtEnd(in.data()) : decoder.decode(in.data());
-    } catch (FrameTooLongException e) {
-      if (e.discarded()) {
-        throw e;
-      }
-      throw fail(e);
-    } catch (FrameException e) {
-      throw fail(e);
-    }
-  }
-
-  /**
-   * Records a failure of the connection as terminal (the rest of the stream is lost) and gives
-   * the receive buffers back, so a channel that is never closed does not keep them.
-   */
-  private IOException connectionFailed(IOException e) {
-    failure = e;
-    if (!inHandler) {
-      releaseBuffers(); // else once the handler has returned: its messages may be views of them
-    }
-    return e;
-  }
-
-  /** Records a terminal decoding error and closes the connection. */
-  private IOException fail(FrameException e) {
-    failure = e;
-    if (!inHandler) {
-      releaseBuffers(); // else once the handler has returned: its messages may be views of them
-    }
-    try {
-      connection.close();
-    } catch (IOException closeFailure) {
-      e.addSuppressed(closeFailure);
-    }
-    return e;
+    return receiver.receiveBuffered();
   }
 
   /**
@@ -612,7 +296,7 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
 
   /** Whether {@link #close()} has not been called and the connection is open. */
   public boolean isOpen() {
-    return !closed && connection.isOpen();
+    return !receiver.isClosed() && connection.isOpen();
   }
 
   /**
@@ -624,30 +308,20 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   public void close() throws IOException {
     try {
       sender.exclusively(() -> {
-        closed = true;
+        receiver.markClosed();
         connection.close();
       });
     } finally {
-      if (receiveLock.tryLock()) {
-        try {
-          if (!inHandler) {
-            releaseBuffers(); // else once the handler has returned
-          }
-        } finally {
-          receiveLock.unlock();
-        }
-      }
+      receiver.releaseIfIdle();
     }
   }
 
   /**
    * Capacity of the receive buffers held now (with a large frame being read straight into it), for
-   * tests of memory use. Read without the receive lock (a receiver blocked in a read holds it), so
-   * only a snapshot.
+   * tests of memory use; a snapshot.
    */
   int receiveBufferCapacity() {
-    ByteBuffer large = body;
-    return in.capacity() + (large == null ? 0 : large.capacity());
+    return receiver.bufferCapacity();
   }
 
   @Override

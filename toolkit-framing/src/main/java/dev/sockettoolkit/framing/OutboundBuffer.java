@@ -1,6 +1,8 @@
 package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.internal.BufferPool;
+import dev.sockettoolkit.core.internal.Slots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -12,7 +12,6 @@ final class Decoding {
 
   final List<Object> events = new ArrayList<>();
   int maxBuffered;
-  long bytesExamined;
 
   private Decoding() {}
 
@@ -108,9 +107,6 @@ final class Decoding {
       }
     } catch (IOException e) {
       throw new AssertionError("undocumented exception " + e, e);
-    }
-    if (decoder instanceof ScanCounting) {
-      bytesExamined = ((ScanCounting) decoder).bytesExamined();
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.internal.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class MessageChannelProperties {
             Arbitraries.integers().between(0, 70),
             Arbitraries.integers().between(400, 600),
             Arbitraries.integers().between(
-                MessageChannel.DIRECT_BODY - 100, MessageChannel.DIRECT_BODY + 100),
+                Receiver.DIRECT_BODY - 100, Receiver.DIRECT_BODY + 100),
             Arbitraries.integers().between(60_000, 70_000),
             Arbitraries.integers().between(100_000, 300_000))
         .list().ofMaxSize(12);

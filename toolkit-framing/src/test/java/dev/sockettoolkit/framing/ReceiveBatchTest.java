@@ -10,6 +10,7 @@ import static dev.sockettoolkit.framing.MessageChannelTest.counting;
 
 import dev.sockettoolkit.core.ConnectionPair;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.BufferPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -365,31 +366,5 @@ class ReceiveBatchTest {
       assertEquals(before, BufferPool.DIRECT.out());
       assertSame(e, assertThrows(IOException.class, b::receive), "terminal: the same exception");
     }
-  }
-
-  @Test
-  void theDirectPoolLendsAtMostItsLimitThenHeapBuffers() {
-    BufferPool heapPool = new BufferPool(false, 2, null);
-    BufferPool pool = new BufferPool(true, 2, heapPool);
-    ByteBuffer one = pool.takeDirect(100);
-    ByteBuffer two = pool.take();
-    assertTrue(one.isDirect() && two.isDirect());
-    assertEquals(100, one.limit());
-    assertNull(pool.takeDirect(1), "two out of two");
-    ByteBuffer heap = pool.take();
-    assertFalse(heap.isDirect(), "past the limit: a heap buffer");
-    assertEquals(BufferPool.BUFFER_SIZE, heap.remaining());
-    pool.give(heap);
-    assertSame(heap, heapPool.take(), "the heap buffer went to the heap pool, for reuse");
-    assertNull(pool.takeDirect(BufferPool.BUFFER_SIZE + 1), "larger than a pooled buffer");
-    pool.give(one);
-    ByteBuffer again = pool.takeDirect(5);
-    assertSame(one, again, "given back, taken again without allocating");
-    assertEquals(0, again.position());
-    assertEquals(5, again.limit());
-    pool.give(again);
-    pool.give(two);
-    assertEquals(0, pool.out());
-    assertNull(heapPool.takeDirect(1), "the heap pool has no direct buffers");
   }
 }

@@ -1,4 +1,4 @@
-package dev.sockettoolkit.framing;
+package dev.sockettoolkit.core.internal;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -10,18 +10,19 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * @param <T> the type of the objects
  */
-final class Slots<T> {
+public final class Slots<T> {
   /** The default number of slots: enough for every core to have a few objects out at once. */
-  static final int DEFAULT_SIZE = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+  public static final int DEFAULT_SIZE = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 
   private final AtomicReferenceArray<T> slots;
 
-  Slots(int size) {
+  /** A store of {@code size} slots, all empty. */
+  public Slots(int size) {
     this.slots = new AtomicReferenceArray<>(size);
   }
 
   /** An object from a slot, or null if all are empty. */
-  T take() {
+  public T take() {
     int n = slots.length();
     int start = (int) (Thread.currentThread().getId() % n);
     for (int i = 0; i < n; i++) {
@@ -35,7 +36,7 @@ final class Slots<T> {
   }
 
   /** Puts {@code item} into an empty slot, or drops it if there is none. */
-  void give(T item) {
+  public void give(T item) {
     int n = slots.length();
     int start = (int) (Thread.currentThread().getId() % n);
     for (int i = 0; i < n; i++) {
