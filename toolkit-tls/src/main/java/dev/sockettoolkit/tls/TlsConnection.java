@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 /**
  * TLS over any {@link Connection}: a TCP or Unix-domain socket, an in-memory pair, or another
@@ -232,20 +231,6 @@ public final class TlsConnection implements Connection {
   @Override
   public String toString() {
     return "TlsConnection{" + io + "}";
-  }
-
-  /**
-   * The exception for a TLS failure after the handshake. A fatal alert that judges the handshake
-   * (under TLS 1.3 a server rejects a client certificate only after the client finished) becomes
-   * a {@link TlsHandshakeException}; anything else, such as a record that fails to decrypt, an
-   * {@code IOException} naming the peer.
-   */
-  static IOException recordFailure(SSLException e, String peer) {
-    TlsHandshakeException.Reason reason = TlsHandshakeException.classify(e);
-    if (reason != TlsHandshakeException.Reason.OTHER) {
-      return new TlsHandshakeException(reason, "with " + peer + ": " + e.getMessage(), e);
-    }
-    return new IOException("TLS error on the connection with " + peer + ": " + e.getMessage(), e);
   }
 
   /** Bytes held now for received data, for tests of memory use. */

@@ -3,11 +3,12 @@ package dev.sockettoolkit.tls;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ConnectionState;
+import dev.sockettoolkit.core.internal.ConnectionState.State;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -16,55 +17,46 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
 /**
- * The SSLEngine driver behind {@link TlsConnection}: connection state, the handshake, the read
- * path and closing. Outbound records are {@link TlsWriter}'s.
- *
- * <p>Inbound: {@code netIn} holds ciphertext in read mode; a record is unwrapped only once its
- * header says it is complete, straight into the caller's buffer when it fits, else into {@code
- * appIn}. When an unwrap leaves the engine needing to send (KeyUpdate response, close_notify
- * reply) the reader asks the writer, which never makes a reader wait behind a blocked writer.
+ * The SSLEngine driver behind {@link TlsConnection}: the handshake, and the order of things when
+ * closing. Records are read by {@link TlsReader} and written by {@link TlsWriter}; what the three
+ * share is in {@link TlsState}. The layers go one way: this class uses the reader and the writer,
+ * the reader asks the writer to send what the engine needs (a KeyUpdate answer, a close_notify
+ * reply), which never makes a reader wait behind a blocked writer.
  */
 final class TlsEngineIo {
-  /** Consecutive engine calls that consume and produce nothing before we call it a stall. */
-  static final int MAX_IDLE_STEPS = 8;
   /** How long close() waits for a busy writer before it closes without close_notify. */
   private static final long CLOSE_LOCK_WAIT_MILLIS = 100;
   /** How long and how much a connection whose handshake failed reads before it closes. */
   private static final Duration FAILURE_LINGER = Duration.ofMillis(200);
   private static final int FAILURE_LINGER_BYTES = 64 * 1024;
 
+  private final TlsState tls;
   private final Connection transport;
   private final SSLEngine engine;
   private final TlsConfig config;
-  private final boolean client;
   private final ReentrantLock handshakeLock = new ReentrantLock();
   private final TlsWriter writer;
   private final TlsReader reader;
 
-  private final int packetSize;
-
   private volatile boolean handshakeDone;
   private volatile IOException handshakeFailure;
   private volatile TlsSession session;
-  private volatile boolean closed;
-  private volatile boolean outputShutdown;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
+    this.tls = new TlsState(transport, engine);
     this.transport = transport;
     this.engine = engine;
     this.config = config;
-    this.client = engine.getUseClientMode();
-    this.packetSize = Math.max(engine.getSession().getPacketBufferSize(), TlsRecords.MAX_RECORD_LENGTH);
-    this.writer = new TlsWriter(this, engine, transport, packetSize);
-    this.reader = new TlsReader(this, engine, transport, packetSize);
+    this.writer = new TlsWriter(tls, this::explain);
+    this.reader = new TlsReader(tls, writer);
   }
 
   Connection transport() {
     return transport;
   }
 
-  String peer() {
-    return String.valueOf(transport.remoteAddress());
+  private String peer() {
+    return tls.peer();
   }
 
   TlsSession session() {
@@ -76,7 +68,7 @@ final class TlsEngineIo {
   }
 
   boolean isOpen() {
-    return !closed && transport.isOpen();
+    return tls.state.isOpen() && transport.isOpen();
   }
 
   // ---- handshake ----
@@ -96,9 +88,7 @@ final class TlsEngineIo {
       if (handshakeFailure != null) {
         throw closedAfter(handshakeFailure);
       }
-      if (closed) {
-        throw new ConnectionClosedException("cannot handshake with " + peer() + ": the connection is closed");
-      }
+      tls.state.checkOpen("handshake with", peer());
       try {
         try {
           runHandshake();
@@ -119,7 +109,7 @@ final class TlsEngineIo {
                 : new TlsHandshakeException(
                     Reason.OTHER, "the TLS engine failed on what " + peer() + " sent: " + e, e);
         handshakeFailure = failure;
-        closed = true;
+        tls.state.close();
         if (failure instanceof ConnectionTimeoutException) {
           transport.abort();
         } else {
@@ -150,7 +140,7 @@ final class TlsEngineIo {
       while (true) {
         switch (status) {
           case NEED_TASK:
-            runTasks();
+            tls.runTasks();
             status = engine.getHandshakeStatus();
             break;
           case NEED_WRAP: {
@@ -200,7 +190,7 @@ final class TlsEngineIo {
           default:
             throw new IllegalStateException("unexpected handshake status " + status);
         }
-        if (idle > MAX_IDLE_STEPS) {
+        if (idle > TlsState.MAX_IDLE_STEPS) {
           throw new TlsHandshakeException(Reason.OTHER, "the TLS engine made no progress with " + peer(), null);
         }
       }
@@ -230,7 +220,7 @@ final class TlsEngineIo {
       throw new TlsHandshakeException(
           Reason.PEER_CLOSED,
           peer() + " closed the connection during the handshake"
-              + (client ? " (is it a TLS server? does it accept TLS 1.2/1.3 and our certificate?)" : ""),
+              + (tls.client ? " (is it a TLS server? does it accept TLS 1.2/1.3 and our certificate?)" : ""),
           null);
     }
     return n;
@@ -249,12 +239,6 @@ final class TlsEngineIo {
     return e;
   }
 
-  void runTasks() {
-    Runnable task;
-    while ((task = engine.getDelegatedTask()) != null) {
-      task.run();
-    }
-  }
 
   /** Best effort: send the alert the engine queued after a failure, so the peer learns why. */
   private void sendAlertQuietly() {
@@ -270,7 +254,8 @@ final class TlsEngineIo {
     }
   }
 
-  IOException explain(IOException failure) {
+  /** A failed write, explained by an alert the peer sent before it closed, if there is one. */
+  private IOException explain(IOException failure) {
     return reader.explain(failure);
   }
 
@@ -284,10 +269,6 @@ final class TlsEngineIo {
 
   byte[] sslSessionId() {
     return engine.getSession().getId();
-  }
-
-  TlsWriter writer() {
-    return writer;
   }
 
   /** Bytes held now for received data, for tests of memory use. */
@@ -310,67 +291,33 @@ final class TlsEngineIo {
     writer.write(srcs);
   }
 
-  /** Throws if this side may not write now; called by the writer under its lock. */
-  void checkWritable() throws ConnectionClosedException {
-    if (closed) {
-      throw new ConnectionClosedException("cannot write to " + peer() + ": the connection is closed");
-    }
-    if (outputShutdown) {
-      throw new ConnectionClosedException(
-          "cannot write to " + peer() + ": output was shut down (close_notify sent)");
-    }
-  }
-
-  boolean isClosed() {
-    return closed;
-  }
-
   void shutdownOutput() throws IOException {
     handshake();
-    ReentrantLock lock = writer.lock();
-    lock.lock();
-    try {
-      if (closed) {
-        throw new ConnectionClosedException("cannot shut down output of " + peer() + ": the connection is closed");
+    writer.closeOutput(0, () -> {
+      if (tls.state.shutDownOutput()) {
+        return true;
       }
-      if (outputShutdown) {
-        return;
+      if (tls.state.isOutputShutDown()) {
+        return false; // done before: nothing more to send
       }
-      outputShutdown = true;
-      writer.sendCloseNotify();
-      transport.shutdownOutput();
-    } finally {
-      lock.unlock();
-    }
+      throw ConnectionState.closed("shut down output of", peer());
+    });
   }
 
   void close() throws IOException {
-    if (closed) {
+    State before = tls.state.close();
+    if (before == State.CLOSED) {
       return;
     }
-    closed = true;
     try {
-      if (handshakeDone && !outputShutdown) {
+      if (handshakeDone && before == State.OPEN) {
         // A writer blocked on a stalled peer holds the lock: then skip close_notify, the
-        // transport close below releases it.
-        ReentrantLock lock = writer.lock();
-        boolean locked = false;
+        // transport close below releases it. The peer reads our close_notify and end of stream
+        // now, not after the linger below.
         try {
-          locked = lock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        if (locked) {
-          try {
-            outputShutdown = true;
-            writer.sendCloseNotify();
-            // The peer reads our close_notify and end of stream now, not after the linger below.
-            transport.shutdownOutput();
-          } catch (IOException | RuntimeException ignored) {
-            // The peer is gone or the transport broke: closing is all that is left.
-          } finally {
-            lock.unlock();
-          }
+          writer.closeOutput(CLOSE_LOCK_WAIT_MILLIS, () -> true);
+        } catch (IOException | RuntimeException ignored) {
+          // The peer is gone or the transport broke: closing is all that is left.
         }
       }
       if (handshakeDone && !config.closeNotifyTimeout().isZero()) {
@@ -385,8 +332,7 @@ final class TlsEngineIo {
   }
 
   void abort() {
-    closed = true;
-    transport.abort();
+    tls.abort();
   }
 
   /**
@@ -429,7 +375,8 @@ final class TlsEngineIo {
 
   @Override
   public String toString() {
-    return (client ? "client" : "server") + " " + transport.localAddress() + " -> " + peer()
-        + (session == null ? "" : ", " + session.protocol()) + (closed ? ", closed" : "");
+    return (tls.client ? "client" : "server") + " " + transport.localAddress() + " -> " + peer()
+        + (session == null ? "" : ", " + session.protocol())
+        + (tls.state.isClosed() ? ", closed" : "");
   }
 }

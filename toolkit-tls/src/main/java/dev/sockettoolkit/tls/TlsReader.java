@@ -1,7 +1,5 @@
 package dev.sockettoolkit.tls;
 
-import dev.sockettoolkit.core.Connection;
-import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
@@ -15,14 +13,14 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
 /**
- * The inbound half of {@link TlsEngineIo}. {@code netIn} holds ciphertext in read mode; {@link
+ * The inbound half of a TLS connection. {@code netIn} holds ciphertext in read mode; {@link
  * TlsRecords} checks each record header before the engine sees it, and a record is unwrapped only
  * once complete: straight into the caller's buffer when it fits (no copy), else into {@code
  * appIn}. The handshake uses the same buffers under the handshake lock, before any read can start.
  *
  * <p>Memory follows the traffic, as in {@code MessageChannel}'s receive buffer: while no record is
  * partly received {@code netIn} is a {@value #SMALL_NET_IN}-byte buffer, enough for the record of a
- * small message; it grows to four maximum records, borrowed from {@link CiphertextBufferPool},
+ * small message; it grows to four maximum records, borrowed from {@link TlsState#CIPHERTEXT},
  * when a record's header announces more or a read fills it. After a bulk read ({@value #BULK} bytes or more) that left nothing undecoded, the next
  * read waits at most 20 ms in the large buffer; if nothing comes it drops the large buffers and
  * waits in the small one, so an idle TLS connection holds about 1 KiB, not 36.
@@ -37,12 +35,11 @@ final class TlsReader {
   private static final Duration PROBE = Duration.ofMillis(20);
   private static final int RECORD_HEADER = 5;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  private final TlsEngineIo io;
+  private final TlsState tls;
   private final SSLEngine engine;
-  private final Connection transport;
-  private final boolean client;
+  /** Sends what the engine needs to send after an unwrap; the reader never writes itself. */
+  private final TlsWriter writer;
   private final ReentrantLock readLock = new ReentrantLock();
-  private final int largeNetIn;
   private final ByteBuffer smallNetIn = ByteBuffer.allocate(SMALL_NET_IN);
   private ByteBuffer netIn;
   private ByteBuffer appIn = EMPTY;
@@ -53,13 +50,10 @@ final class TlsReader {
   private IOException readFailure;
   private volatile boolean refuseHandshakeRecords;
 
-  TlsReader(TlsEngineIo io, SSLEngine engine, Connection transport, int packetSize) {
-    this.io = io;
-    this.engine = engine;
-    this.transport = transport;
-    this.client = engine.getUseClientMode();
-    // The size TlsWriter borrows too, so that the pool holds buffers of one size.
-    this.largeNetIn = TlsWriter.bufferSize(packetSize);
+  TlsReader(TlsState tls, TlsWriter writer) {
+    this.tls = tls;
+    this.engine = tls.engine;
+    this.writer = writer;
     this.netIn = smallNetIn.limit(0);
   }
 
@@ -95,7 +89,7 @@ final class TlsReader {
     } catch (SSLException e) {
       TlsHandshakeException explained =
           new TlsHandshakeException(
-              TlsHandshakeException.classify(e), "with " + io.peer() + ": " + e.getMessage(), e);
+              TlsHandshakeException.classify(e), "with " + tls.peer() + ": " + e.getMessage(), e);
       explained.addSuppressed(failure);
       return explained;
     } catch (IOException | RuntimeException e) {
@@ -111,7 +105,7 @@ final class TlsReader {
    * check and, after a TLS 1.2 handshake, refuses renegotiation.
    */
   int recordLength() throws IOException {
-    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, client, io.peer());
+    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, tls.client, tls.peer());
     if (netIn.hasRemaining()) {
       sawFirstRecord = true;
     }
@@ -119,7 +113,7 @@ final class TlsReader {
         && (netIn.get(netIn.position()) & 0xff) == TlsRecords.HANDSHAKE) {
       throw new TlsHandshakeException(
           Reason.RENEGOTIATION_REFUSED,
-          io.peer() + " started a TLS 1.2 renegotiation; the connection is closed",
+          tls.peer() + " started a TLS 1.2 renegotiation; the connection is closed",
           null);
     }
     return length;
@@ -143,7 +137,7 @@ final class TlsReader {
         }
         timeout = timeout == null ? null : timeout.minus(PROBE);
       }
-      CiphertextBufferPool.release(netIn);
+      tls.giveBack(netIn);
       netIn = smallNetIn.clear().limit(0);
       if (!appIn.hasRemaining()) {
         appIn = EMPTY;
@@ -156,20 +150,20 @@ final class TlsReader {
     netIn.compact();
     try {
       if (netIn == smallNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
-        ByteBuffer large = CiphertextBufferPool.acquire(largeNetIn);
+        ByteBuffer large = tls.borrowCiphertext();
         large.put(netIn.flip());
         netIn = large;
       }
       if (!netIn.hasRemaining()) {
         throw new TlsHandshakeException(
             Reason.LIMIT_EXCEEDED,
-            "the TLS input buffer of " + netIn.capacity() + " bytes from " + io.peer()
+            "the TLS input buffer of " + netIn.capacity() + " bytes from " + tls.peer()
                 + " is full without a complete record, though no record may exceed "
                 + TlsRecords.MAX_RECORD_LENGTH + " bytes: the engine's packet size is too small;"
                 + " the connection is closed",
             null);
       }
-      int n = timeout == null ? transport.read(netIn) : transport.read(netIn, timeout);
+      int n = timeout == null ? tls.transport.read(netIn) : tls.transport.read(netIn, timeout);
       lastFillBulk = n >= BULK;
       return n;
     } finally {
@@ -214,9 +208,7 @@ final class TlsReader {
   int read(ByteBuffer dst, Duration timeout) throws IOException {
     readLock.lock();
     try {
-      if (io.isClosed()) {
-        throw new ConnectionClosedException("cannot read " + io.peer() + ": the connection is closed");
-      }
+      tls.state.checkOpen("read", tls.peer());
       if (readFailure != null) {
         throw readFailure;
       }
@@ -241,7 +233,7 @@ final class TlsReader {
             if (remaining <= 0) {
               throw new ConnectionTimeoutException(
                   ConnectionTimeoutException.Kind.READ, timeout,
-                  "no complete TLS record arrived from " + io.peer() + " within the timeout passed to read");
+                  "no complete TLS record arrived from " + tls.peer() + " within the timeout passed to read");
             }
             wait = Duration.ofNanos(remaining);
           }
@@ -255,7 +247,7 @@ final class TlsReader {
             // Report the timeout the caller passed, not what was left of it for the last read.
             throw new ConnectionTimeoutException(
                 ConnectionTimeoutException.Kind.READ, timeout,
-                "no complete TLS record arrived from " + io.peer() + " within the timeout passed to read");
+                "no complete TLS record arrived from " + tls.peer() + " within the timeout passed to read");
           }
           if (filled < 0) {
             throw truncated();
@@ -293,16 +285,16 @@ final class TlsReader {
             throw new IllegalStateException("unexpected unwrap status " + result.getStatus());
         }
         idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
-        if (idle > TlsEngineIo.MAX_IDLE_STEPS) {
-          throw new IOException("the TLS engine made no progress reading from " + io.peer());
+        if (idle > TlsState.MAX_IDLE_STEPS) {
+          throw new IOException("the TLS engine made no progress reading from " + tls.peer());
         }
       }
     } catch (SSLException e) {
-      io.abort();
-      readFailure = TlsConnection.recordFailure(e, io.peer());
+      tls.abort();
+      readFailure = tls.recordFailure(e);
       throw readFailure;
     } catch (TlsHandshakeException e) {
-      io.abort();
+      tls.abort();
       readFailure = e;
       throw e;
     } finally {
@@ -313,11 +305,11 @@ final class TlsReader {
   private void afterUnwrap(SSLEngineResult result) throws IOException {
     HandshakeStatus status = result.getHandshakeStatus();
     if (status == HandshakeStatus.NEED_TASK) {
-      io.runTasks();
+      tls.runTasks();
       status = engine.getHandshakeStatus();
     }
     if (status == HandshakeStatus.NEED_WRAP) {
-      io.writer().requestWrap();
+      writer.requestWrap();
     }
   }
 
@@ -329,7 +321,7 @@ final class TlsReader {
     }
     TlsTruncationException e =
         new TlsTruncationException(
-            io.peer() + " closed the connection without a TLS close_notify: the data may have been"
+            tls.peer() + " closed the connection without a TLS close_notify: the data may have been"
                 + " truncated (the peer crashed, or someone cut the connection)");
     readFailure = e;
     return e;

@@ -4,6 +4,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -11,7 +12,7 @@ import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * What a finished handshake agreed on, as an immutable snapshot: protocol version, cipher suite,
+ * What a finished handshake agreed on, as an immutable value: protocol version, cipher suite,
  * ALPN result and the peer's verified identity.
  *
  * <pre>{@code
@@ -20,25 +21,30 @@ import javax.security.auth.x500.X500Principal;
  * if (session.applicationProtocol().equals("h2")) { ... }
  * session.peerPrincipal().ifPresent(who -> log("client " + who));
  * }</pre>
+ *
+ * @param protocol the negotiated protocol version, {@code "TLSv1.3"} or {@code "TLSv1.2"}
+ * @param cipherSuite the negotiated cipher suite, such as {@code "TLS_AES_128_GCM_SHA256"}
+ * @param applicationProtocol the application protocol agreed through ALPN, or the empty string
+ *     (never null) when either side did not use ALPN
+ * @param peerCertificates the peer's certificate chain as it sent it, leaf first and verified;
+ *     empty when the peer sent none (a client of a server without client authentication)
+ * @param requestedServerName on a server, the host name the client asked for through SNI; empty
+ *     on a client or without SNI
  */
-public final class TlsSession {
-  private final String protocol;
-  private final String cipherSuite;
-  private final String applicationProtocol;
-  private final List<X509Certificate> peerCertificates;
-  private final String requestedServerName;
+public record TlsSession(
+    String protocol,
+    String cipherSuite,
+    String applicationProtocol,
+    List<X509Certificate> peerCertificates,
+    Optional<String> requestedServerName) {
 
-  private TlsSession(
-      String protocol,
-      String cipherSuite,
-      String applicationProtocol,
-      List<X509Certificate> peerCertificates,
-      String requestedServerName) {
-    this.protocol = protocol;
-    this.cipherSuite = cipherSuite;
-    this.applicationProtocol = applicationProtocol;
-    this.peerCertificates = peerCertificates;
-    this.requestedServerName = requestedServerName;
+  /** Checks the components and keeps an unmodifiable copy of the certificates. */
+  public TlsSession {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(cipherSuite, "cipherSuite");
+    Objects.requireNonNull(applicationProtocol, "applicationProtocol");
+    peerCertificates = List.copyOf(peerCertificates);
+    Objects.requireNonNull(requestedServerName, "requestedServerName");
   }
 
   static TlsSession of(SSLEngine engine) {
@@ -46,8 +52,8 @@ public final class TlsSession {
     List<X509Certificate> peer = new ArrayList<>();
     try {
       for (Certificate certificate : session.getPeerCertificates()) {
-        if (certificate instanceof X509Certificate) {
-          peer.add((X509Certificate) certificate);
+        if (certificate instanceof X509Certificate x509) {
+          peer.add(x509);
         }
       }
     } catch (SSLPeerUnverifiedException e) {
@@ -58,34 +64,9 @@ public final class TlsSession {
         session.getProtocol(),
         session.getCipherSuite(),
         alpn == null ? "" : alpn,
-        List.copyOf(peer),
-        engine.getUseClientMode() ? null : SniKeyManager.requestedHostName(session));
-  }
-
-  /** The negotiated protocol version, {@code "TLSv1.3"} or {@code "TLSv1.2"}. */
-  public String protocol() {
-    return protocol;
-  }
-
-  /** The negotiated cipher suite, such as {@code "TLS_AES_128_GCM_SHA256"}. */
-  public String cipherSuite() {
-    return cipherSuite;
-  }
-
-  /**
-   * The application protocol agreed through ALPN, or the empty string (never null) when either
-   * side did not use ALPN.
-   */
-  public String applicationProtocol() {
-    return applicationProtocol;
-  }
-
-  /**
-   * The peer's certificate chain as it sent it, leaf first and verified; empty when the peer sent
-   * none (a client of a server without client authentication).
-   */
-  public List<X509Certificate> peerCertificates() {
-    return peerCertificates;
+        peer,
+        Optional.ofNullable(
+            engine.getUseClientMode() ? null : SniKeyManager.requestedHostName(session)));
   }
 
   /** The subject of the peer's certificate, or empty when the peer sent none. */
@@ -103,11 +84,6 @@ public final class TlsSession {
     return peerCertificates.isEmpty()
         ? List.of()
         : Certificates.subjectAlternativeNames(peerCertificates.get(0));
-  }
-
-  /** On a server, the host name the client asked for through SNI; empty on a client or without SNI. */
-  public Optional<String> requestedServerName() {
-    return Optional.ofNullable(requestedServerName);
   }
 
   @Override

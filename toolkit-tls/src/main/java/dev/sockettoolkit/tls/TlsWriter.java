@@ -1,219 +1,157 @@
 package dev.sockettoolkit.tls;
 
-import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.CombiningWriter;
+import dev.sockettoolkit.core.internal.CombiningWriter.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLEngine;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * The outbound half of {@link TlsEngineIo}: every {@code wrap} happens here, under one lock, into
- * {@code netOut} (room for four maximum records, borrowed from {@link CiphertextBufferPool} only while
- * the lock is held), which is flushed to the transport whenever it cannot take another record.
+ * The outbound half of a TLS connection: every {@code wrap} happens here, under the lock of a
+ * {@link CombiningWriter}, into {@code netOut} (room for four maximum records, borrowed from
+ * {@link TlsState#CIPHERTEXT} only while the lock is held), which is flushed to the transport
+ * whenever it cannot take another record.
  *
- * <p>Writes use flat combining: a writer queues its buffers and tries the lock; the holder wraps
- * every queued write in one gathering {@code wrap}, so writers that pile up behind a slow
- * transport share full 16 KiB records instead of each sending a tiny one. A lone write goes out
- * at once. Output the engine needs on its own (a KeyUpdate answer, a close_notify reply) is sent
- * by the reader only if the lock is free, otherwise by the current holder on its way out.
+ * <p>Writers combine: the holder of the lock wraps every queued write with its own in one
+ * gathering {@code wrap}, so writers that pile up behind a slow transport share full 16 KiB
+ * records instead of each sending a tiny one. A lone write goes out at once. Output the engine
+ * needs on its own (a KeyUpdate answer, a close_notify reply) is sent by the reader only if the
+ * lock is free, otherwise by the current holder on its way out.
  */
-final class TlsWriter {
+final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** Most queued writes one lock holder wraps for others before it returns. */
   private static final int MAX_COMBINED_WRITES = 64;
-  /** How often a parked writer re-checks its write and the lock, in case a wake-up was lost. */
-  private static final long WRITER_RECHECK_MILLIS = 10;
 
-  private final TlsEngineIo io;
-  private final SSLEngine engine;
-  private final Connection transport;
-  private final int packetSize;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final ConcurrentLinkedQueue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
-  private final List<PendingWrite> batch = new ArrayList<>(); // guarded by lock
-  private final int outCapacity;
-  private ByteBuffer netOut; // guarded by lock; borrowed for each locked section
+  private final TlsState tls;
+  /** Turns a failed transport write into the failure to report (an alert the peer sent first). */
+  private final UnaryOperator<IOException> explain;
+  private final CombiningWriter<ByteBuffer[]> writer = new CombiningWriter<>(this);
+  private final List<Request<ByteBuffer[]>> batch = new ArrayList<>(); // guarded by the lock
+  private ByteBuffer netOut; // guarded by the lock; borrowed for each locked section
   private volatile boolean wrapPending;
 
-  /** A write waiting for the lock; whoever holds the lock may wrap it with its own. */
-  private static final class PendingWrite {
-    final ByteBuffer[] srcs;
-    final Thread writer;
-    volatile boolean done;
-    volatile IOException failure;
+  TlsWriter(TlsState tls, UnaryOperator<IOException> explain) {
+    this.tls = tls;
+    this.explain = explain;
+  }
 
-    PendingWrite(ByteBuffer[] srcs, Thread writer) {
-      this.srcs = srcs;
-      this.writer = writer;
+  /** Writes {@code srcs}, possibly together with other threads' writes. */
+  void write(ByteBuffer[] srcs) throws IOException {
+    try {
+      writer.write(srcs);
+    } finally {
+      wrapIfPending();
     }
-  }
-
-  TlsWriter(TlsEngineIo io, SSLEngine engine, Connection transport, int packetSize) {
-    this.io = io;
-    this.engine = engine;
-    this.transport = transport;
-    this.packetSize = packetSize;
-    this.outCapacity = bufferSize(packetSize);
-  }
-
-  /** The size of a pooled ciphertext buffer: four records, so a 64 KiB burst is one write. */
-  static int bufferSize(int packetSize) {
-    return 4 * packetSize;
-  }
-
-  /** The lock every wrap holds; closing takes it to send close_notify. */
-  ReentrantLock lock() {
-    return lock;
   }
 
   /**
-   * Writes {@code srcs}, possibly together with other threads' writes. A writer that finds the
-   * lock taken parks until its write is done or the lock may be free; it re-checks at least every
-   * {@value #WRITER_RECHECK_MILLIS} ms, so a lost wake-up costs latency, never liveness.
+   * Under the lock: wraps {@code own} (null when it is queued itself) and the writes queued behind
+   * it, in arrival order, each contiguous, in one gathering wrap.
    */
-  void write(ByteBuffer[] srcs) throws IOException {
-    PendingWrite mine = new PendingWrite(srcs, Thread.currentThread());
-    pending.add(mine);
-    while (!mine.done) {
-      boolean locked = lock.tryLock();
-      if (!locked && Thread.currentThread().isInterrupted()) {
-        // park would return at once forever: wait for the lock the plain way instead.
-        lock.lock();
-        locked = true;
-      }
-      if (locked) {
-        try {
-          if (!mine.done) {
-            borrow();
-            try {
-              writeBatch(mine);
-            } finally {
-              giveBack();
-            }
-          }
-        } finally {
-          lock.unlock();
-        }
-        PendingWrite next = pending.peek();
-        if (next != null) {
-          LockSupport.unpark(next.writer); // the next combiner
-        }
-        break;
-      }
-      LockSupport.parkNanos(this, WRITER_RECHECK_MILLIS * 1_000_000L);
-    }
-    wrapIfPending();
-    if (mine.failure != null) {
-      throw mine.failure;
-    }
-  }
-
-  /** Wraps {@code mine} and the writes queued behind it, in arrival order; each stays contiguous. */
-  private void writeBatch(PendingWrite mine) {
+  @Override
+  public void combine(ByteBuffer[] own, CombiningWriter<ByteBuffer[]> queued) throws IOException {
+    borrow();
     batch.clear();
     try {
-      io.checkWritable();
-      netOut.clear();
-      boolean sawMine = false;
-      int buffers = 0;
-      PendingWrite next;
-      while ((next = pending.poll()) != null) {
+      tls.state.checkWritable(tls.peer());
+      int buffers = own == null ? 0 : own.length;
+      for (Request<ByteBuffer[]> next;
+          batch.size() < MAX_COMBINED_WRITES && (next = writer.poll()) != null; ) {
         batch.add(next);
-        buffers += next.srcs.length;
-        sawMine |= next == mine;
-        if (sawMine && batch.size() >= MAX_COMBINED_WRITES) {
-          break;
-        }
+        buffers += next.item().length;
       }
-      if (batch.size() == 1) {
-        wrapInto(batch.get(0).srcs);
+      if (batch.isEmpty()) {
+        wrapInto(own);
       } else {
         // One gathering wrap over every queued write: small writes share full records.
         ByteBuffer[] all = new ByteBuffer[buffers];
         int i = 0;
-        for (PendingWrite write : batch) {
-          System.arraycopy(write.srcs, 0, all, i, write.srcs.length);
-          i += write.srcs.length;
+        if (own != null) {
+          System.arraycopy(own, 0, all, 0, own.length);
+          i = own.length;
+        }
+        for (Request<ByteBuffer[]> write : batch) {
+          System.arraycopy(write.item(), 0, all, i, write.item().length);
+          i += write.item().length;
         }
         wrapInto(all);
       }
       wrapHandshakeOutput();
       flushNetOut();
-      for (PendingWrite write : batch) {
-        write.done = true;
+      for (Request<ByteBuffer[]> write : batch) {
+        write.complete();
       }
     } catch (IOException e) {
       IOException reported = translateFailure(e);
-      for (PendingWrite write : batch) {
-        write.failure = reported;
-        write.done = true;
+      for (Request<ByteBuffer[]> write : batch) {
+        write.fail(reported);
       }
-      if (!mine.done) {
-        pending.remove(mine);
-        mine.failure = reported;
-        mine.done = true;
-      }
+      throw reported;
     } finally {
-      for (PendingWrite write : batch) {
-        if (write != mine) {
-          LockSupport.unpark(write.writer);
-        }
-      }
       batch.clear();
     }
   }
 
+  @Override
+  public void beforeUnlock() {
+    ByteBuffer buffer = netOut;
+    if (buffer != null) {
+      netOut = null;
+      tls.giveBack(buffer);
+    }
+  }
+
   private IOException translateFailure(IOException e) {
-    if (e instanceof SSLException) {
-      io.abort();
-      return TlsConnection.recordFailure((SSLException) e, io.peer());
+    if (e instanceof SSLException ssl) {
+      tls.abort();
+      return tls.recordFailure(ssl);
     }
     if (e instanceof ConnectionClosedException || e instanceof ConnectionTimeoutException) {
       return e;
     }
-    return io.explain(e);
+    return explain.apply(e);
   }
 
   /** Wraps all of {@code srcs} into netOut, flushing whenever it cannot take another record. */
   private void wrapInto(ByteBuffer[] srcs) throws IOException {
     int idle = 0;
     while (hasRemaining(srcs)) {
-      if (netOut.remaining() < packetSize) {
+      if (netOut.remaining() < tls.packetSize) {
         flushNetOut();
       }
-      SSLEngineResult result = engine.wrap(srcs, netOut);
+      SSLEngineResult result = tls.engine.wrap(srcs, netOut);
       if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        io.runTasks();
+        tls.runTasks();
       }
       switch (result.getStatus()) {
-        case OK:
-          break;
-        case BUFFER_OVERFLOW:
+        case OK -> { }
+        case BUFFER_OVERFLOW -> {
           if (netOut.position() == 0) {
-            throw new IOException("TLS record larger than the output buffer of " + netOut.capacity() + " bytes");
+            throw new IOException(
+                "TLS record larger than the output buffer of " + netOut.capacity() + " bytes");
           }
           flushNetOut();
-          break;
-        case CLOSED:
+        }
+        case CLOSED -> {
           flushNetOut();
           throw new ConnectionClosedException(
-              "cannot write to " + io.peer() + ": the TLS session is closed (close_notify was sent or,"
-                  + " under TLS 1.2, received)");
-        default:
-          throw new IllegalStateException("unexpected wrap status " + result.getStatus());
+              "cannot write to " + tls.peer() + ": the TLS session is closed (close_notify was"
+                  + " sent or, under TLS 1.2, received)");
+        }
+        default -> throw new IllegalStateException("unexpected wrap status " + result.getStatus());
       }
       idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
-      if (idle > TlsEngineIo.MAX_IDLE_STEPS) {
-        throw new IOException("the TLS engine made no progress writing to " + io.peer());
+      if (idle > TlsState.MAX_IDLE_STEPS) {
+        throw new IOException("the TLS engine made no progress writing to " + tls.peer());
       }
     }
   }
@@ -229,40 +167,35 @@ final class TlsWriter {
 
   /** One handshake flight (or alert): wraps once and sends it. Used during the handshake. */
   SSLEngineResult wrapAndFlush() throws IOException {
-    lock.lock();
-    borrow();
-    try {
-      SSLEngineResult result = engine.wrap(EMPTY, netOut);
+    SSLEngineResult[] result = new SSLEngineResult[1];
+    writer.exclusively(() -> {
+      borrow();
+      result[0] = tls.engine.wrap(EMPTY, netOut);
       flushNetOut();
-      return result;
-    } finally {
-      giveBack();
-      lock.unlock();
-    }
+    });
+    return result[0];
   }
 
   private void borrow() {
-    netOut = CiphertextBufferPool.acquire(outCapacity);
+    if (netOut == null) {
+      netOut = tls.borrowCiphertext();
+    }
+    netOut.clear();
   }
 
-  private void giveBack() {
-    ByteBuffer buffer = netOut;
-    netOut = null;
-    CiphertextBufferPool.release(buffer);
-  }
-
-  /** Wraps whatever the engine needs to send on its own (KeyUpdate, close_notify); caller holds the lock. */
+  /** Wraps whatever the engine needs to send on its own (KeyUpdate, close_notify); under the lock. */
   private void wrapHandshakeOutput() throws IOException {
     wrapPending = false;
     for (int i = 0;
-        i < TlsEngineIo.MAX_IDLE_STEPS && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
+        i < TlsState.MAX_IDLE_STEPS
+            && tls.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
         i++) {
-      if (netOut.remaining() < packetSize) {
+      if (netOut.remaining() < tls.packetSize) {
         flushNetOut();
       }
-      SSLEngineResult result = engine.wrap(EMPTY, netOut);
+      SSLEngineResult result = tls.engine.wrap(EMPTY, netOut);
       if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        io.runTasks();
+        tls.runTasks();
       }
       if (result.bytesProduced() == 0) {
         break;
@@ -274,7 +207,7 @@ final class TlsWriter {
     netOut.flip();
     try {
       if (netOut.hasRemaining()) {
-        transport.write(netOut);
+        tls.transport.write(netOut);
       }
     } finally {
       netOut.clear();
@@ -288,35 +221,54 @@ final class TlsWriter {
   }
 
   private void wrapIfPending() {
-    while (wrapPending && !io.isClosed() && lock.tryLock()) {
-      try {
-        if (wrapPending) {
-          borrow();
-          try {
-            wrapHandshakeOutput();
-            flushNetOut();
-          } finally {
-            giveBack();
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // The writer or reader will see the broken transport on its next call.
-        wrapPending = false;
-      } finally {
-        lock.unlock();
+    try {
+      while (wrapPending && tls.state.isOpen()
+          && writer.tryExclusively(0, TimeUnit.MILLISECONDS, this::sendPendingOutput)) {
+        // Sent; loop in case the reader asked again meanwhile.
       }
+    } catch (IOException | RuntimeException e) {
+      // The writer or reader will see the broken transport on its next call.
+      wrapPending = false;
     }
   }
 
-  /** Sends close_notify; caller holds the lock. */
-  void sendCloseNotify() throws IOException {
-    engine.closeOutbound();
-    borrow();
-    try {
+  private void sendPendingOutput() throws IOException {
+    if (wrapPending) {
+      borrow();
       wrapHandshakeOutput();
       flushNetOut();
-    } finally {
-      giveBack();
     }
+  }
+
+  /** Decides, under the lock, whether to send close_notify now. */
+  @FunctionalInterface
+  interface Gate {
+    /** Whether to send; may throw to refuse. */
+    boolean open() throws IOException;
+  }
+
+  /**
+   * Once no write is in progress (waiting at most {@code timeoutMillis}; 0: as long as it takes),
+   * asks {@code gate} and, if it agrees, sends close_notify and half-closes the transport. Returns
+   * whether it sent; false also when the wait timed out.
+   */
+  boolean closeOutput(long timeoutMillis, Gate gate) throws IOException {
+    boolean[] sent = {false};
+    CombiningWriter.Action send = () -> {
+      if (gate.open()) {
+        tls.engine.closeOutbound();
+        borrow();
+        wrapHandshakeOutput();
+        flushNetOut();
+        tls.transport.shutdownOutput();
+        sent[0] = true;
+      }
+    };
+    if (timeoutMillis == 0) {
+      writer.exclusively(send);
+    } else {
+      writer.tryExclusively(timeoutMillis, TimeUnit.MILLISECONDS, send);
+    }
+    return sent[0];
   }
 }
