@@ -15,9 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The three frame formats of the codec benchmarks, each as a toolkit codec and as the matching
- * Netty handlers, configured alike: 1 MiB maximum frame, delimiter stripped, lines decoded to
- * UTF-8 strings on both sides (Netty: {@code LineBasedFrameDecoder} + {@code StringDecoder}).
+ * The frame formats of the codec benchmarks, each as a toolkit codec and as the matching Netty
+ * handlers, configured alike: 1 MiB maximum frame, delimiter stripped, lines decoded to UTF-8
+ * strings on both sides (Netty: {@code LineBasedFrameDecoder} + {@code StringDecoder}). {@code
+ * tlv} is a custom codec ({@link TlvCodec}, public API only), to compare with the library's
+ * {@code lengthPrefix}.
  */
 final class CodecFixture {
   /** Frames per benchmark operation: every result is divided by this, so it reads per frame. */
@@ -35,6 +37,8 @@ final class CodecFixture {
         return FrameCodecs.lines().maxLineLength(MAX_FRAME).build();
       case "delimiter":
         return FrameCodecs.delimiter(new byte[] {DELIMITER}).maxFrameSize(MAX_FRAME).build();
+      case "tlv":
+        return new TlvCodec(MAX_FRAME);
       default:
         throw new IllegalArgumentException(format);
     }
@@ -49,6 +53,8 @@ final class CodecFixture {
         return List.of(new LineBasedFrameDecoder(MAX_FRAME), new StringDecoder(StandardCharsets.UTF_8));
       case "delimiter":
         return List.of(new DelimiterBasedFrameDecoder(MAX_FRAME, Unpooled.wrappedBuffer(new byte[] {DELIMITER})));
+      case "tlv":
+        return List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 1, 4, 0, 5));
       default:
         throw new IllegalArgumentException(format);
     }
@@ -58,9 +64,13 @@ final class CodecFixture {
   static byte[] payload(String format, int size) {
     byte[] payload = new byte[size];
     for (int i = 0; i < size; i++) {
-      payload[i] = format.equals("lengthPrefix") ? (byte) i : (byte) ('a' + i % 26);
+      payload[i] = binary(format) ? (byte) i : (byte) ('a' + i % 26);
     }
     return payload;
+  }
+
+  private static boolean binary(String format) {
+    return format.equals("lengthPrefix") || format.equals("tlv");
   }
 
   /** One encoded frame of {@code format}. */
@@ -69,6 +79,8 @@ final class CodecFixture {
     switch (format) {
       case "lengthPrefix":
         return ByteBuffer.allocate(4 + size).putInt(size).put(payload).array();
+      case "tlv":
+        return ByteBuffer.allocate(5 + size).put(TlvCodec.TYPE).putInt(size).put(payload).array();
       case "lines":
         byte[] line = Arrays.copyOf(payload, size + 1);
         line[size] = '\n';

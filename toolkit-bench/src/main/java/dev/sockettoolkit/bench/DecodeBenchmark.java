@@ -51,7 +51,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
 public class DecodeBenchmark {
-  @Param({"lengthPrefix", "lines", "delimiter"})
+  @Param({"lengthPrefix", "tlv", "lines", "delimiter"})
   public String format;
 
   @Param({"16", "1024", "65536"})
