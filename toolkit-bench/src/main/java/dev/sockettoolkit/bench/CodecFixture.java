@@ -30,34 +30,29 @@ final class CodecFixture {
   private CodecFixture() {}
 
   static FrameCodec<?> toolkitCodec(String format) {
-    switch (format) {
-      case "lengthPrefix":
-        return FrameCodecs.lengthPrefix().maxFrameSize(MAX_FRAME).build();
-      case "lines":
-        return FrameCodecs.lines().maxLineLength(MAX_FRAME).build();
-      case "delimiter":
-        return FrameCodecs.delimiter(new byte[] {DELIMITER}).maxFrameSize(MAX_FRAME).build();
-      case "tlv":
-        return new TlvCodec(MAX_FRAME);
-      default:
-        throw new IllegalArgumentException(format);
-    }
+    return switch (format) {
+      case "lengthPrefix" -> FrameCodecs.lengthPrefix().maxFrameSize(MAX_FRAME).build();
+      case "tlv" -> new TlvCodec(MAX_FRAME);
+      case "lines" -> FrameCodecs.lines().maxLineLength(MAX_FRAME).build();
+      case "delimiter" ->
+          FrameCodecs.delimiter(new byte[] {DELIMITER}).maxFrameSize(MAX_FRAME).build();
+      default -> throw new IllegalArgumentException(format);
+    };
   }
 
   /** Netty's decoding handlers for {@code format}, in pipeline order. */
   static List<ChannelHandler> nettyDecoders(String format) {
-    switch (format) {
-      case "lengthPrefix":
-        return List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
-      case "lines":
-        return List.of(new LineBasedFrameDecoder(MAX_FRAME), new StringDecoder(StandardCharsets.UTF_8));
-      case "delimiter":
-        return List.of(new DelimiterBasedFrameDecoder(MAX_FRAME, Unpooled.wrappedBuffer(new byte[] {DELIMITER})));
-      case "tlv":
-        return List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 1, 4, 0, 5));
-      default:
-        throw new IllegalArgumentException(format);
-    }
+    return switch (format) {
+      case "lengthPrefix" -> List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+      case "tlv" -> List.of(new LengthFieldBasedFrameDecoder(MAX_FRAME, 1, 4, 0, 5));
+      case "lines" ->
+          List.of(new LineBasedFrameDecoder(MAX_FRAME), new StringDecoder(StandardCharsets.UTF_8));
+      case "delimiter" ->
+          List.of(
+              new DelimiterBasedFrameDecoder(
+                  MAX_FRAME, Unpooled.wrappedBuffer(new byte[] {DELIMITER})));
+      default -> throw new IllegalArgumentException(format);
+    };
   }
 
   /** One payload of {@code size} bytes that is valid in {@code format} (no terminator inside). */
@@ -76,22 +71,20 @@ final class CodecFixture {
   /** One encoded frame of {@code format}. */
   static byte[] encoded(String format, int size) {
     byte[] payload = payload(format, size);
-    switch (format) {
-      case "lengthPrefix":
-        return ByteBuffer.allocate(4 + size).putInt(size).put(payload).array();
-      case "tlv":
-        return ByteBuffer.allocate(5 + size).put(TlvCodec.TYPE).putInt(size).put(payload).array();
-      case "lines":
-        byte[] line = Arrays.copyOf(payload, size + 1);
-        line[size] = '\n';
-        return line;
-      case "delimiter":
-        byte[] frame = Arrays.copyOf(payload, size + 1);
-        frame[size] = DELIMITER;
-        return frame;
-      default:
-        throw new IllegalArgumentException(format);
-    }
+    return switch (format) {
+      case "lengthPrefix" -> ByteBuffer.allocate(4 + size).putInt(size).put(payload).array();
+      case "tlv" ->
+          ByteBuffer.allocate(5 + size).put(TlvCodec.TYPE).putInt(size).put(payload).array();
+      case "lines" -> terminated(payload, (byte) '\n');
+      case "delimiter" -> terminated(payload, DELIMITER);
+      default -> throw new IllegalArgumentException(format);
+    };
+  }
+
+  private static byte[] terminated(byte[] payload, byte terminator) {
+    byte[] frame = Arrays.copyOf(payload, payload.length + 1);
+    frame[payload.length] = terminator;
+    return frame;
   }
 
   /** {@link #FRAMES} encoded frames back to back: the bytes both decoders are fed. */

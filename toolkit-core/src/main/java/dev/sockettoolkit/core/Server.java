@@ -199,8 +199,8 @@ public final class Server extends AbstractService implements AutoCloseable {
             });
         awaitDrained(Duration.ofSeconds(10));
       }
-      if (boundAddress instanceof UnixDomainSocketAddress) {
-        Files.deleteIfExists(((UnixDomainSocketAddress) boundAddress).getPath());
+      if (boundAddress instanceof UnixDomainSocketAddress unix) {
+        Files.deleteIfExists(unix.getPath());
       }
       notifyStopped();
     } catch (InterruptedException e) {

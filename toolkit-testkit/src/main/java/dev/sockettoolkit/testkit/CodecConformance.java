@@ -254,9 +254,9 @@ public interface CodecConformance<T> {
       byte[] first = toArray(codec.encodeToBuffer(m));
       byte[] second = toArray(codec.encodeToBuffer(m));
       assertArrayEquals(first, second, "encoding the same message twice differs");
-      if (m instanceof ByteBuffer) {
-        assertEquals(position, ((ByteBuffer) m).position(), "the encoder moved the buffer's position");
-        assertArrayEquals(before, toArray(((ByteBuffer) m).duplicate()), "the encoder changed the payload");
+      if (m instanceof ByteBuffer sentBuffer) {
+        assertEquals(position, sentBuffer.position(), "the encoder moved the buffer's position");
+        assertArrayEquals(before, toArray(sentBuffer.duplicate()), "the encoder changed the payload");
       }
     }
   }

@@ -150,8 +150,8 @@ final class DelayLine {
           if (delegate.isOpen()) {
             delegate.shutdownOutput();
           }
-        } else if (payload instanceof Duration) {
-          TimeUnit.NANOSECONDS.sleep(((Duration) payload).toNanos());
+        } else if (payload instanceof Duration pause) {
+          TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         } else {
           delegate.write((ByteBuffer) payload);
           inFlight.release(item.permits());

@@ -52,8 +52,8 @@ final class Pem {
         PEMParser parser = new PEMParser(reader)) {
       Object object;
       while ((object = nextObject(parser, file)) != null) {
-        if (object instanceof X509CertificateHolder) {
-          certificates.add(converter.getCertificate((X509CertificateHolder) object));
+        if (object instanceof X509CertificateHolder holder) {
+          certificates.add(converter.getCertificate(holder));
         }
       }
     } catch (CertificateException e) {
@@ -81,23 +81,23 @@ final class Pem {
         PrivateKeyInfo info;
         if (object instanceof PrivateKeyInfo) {
           info = (PrivateKeyInfo) object;
-        } else if (object instanceof PEMKeyPair) {
-          info = ((PEMKeyPair) object).getPrivateKeyInfo();
-        } else if (object instanceof PKCS8EncryptedPrivateKeyInfo) {
+        } else if (object instanceof PEMKeyPair keyPair) {
+          info = keyPair.getPrivateKeyInfo();
+        } else if (object instanceof PKCS8EncryptedPrivateKeyInfo encryptedInfo) {
           requirePassword(password, file);
           try {
             info =
-                ((PKCS8EncryptedPrivateKeyInfo) object)
+                encryptedInfo
                     .decryptPrivateKeyInfo(
                         new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password));
           } catch (Exception e) {
             throw wrongPassword(file, e);
           }
-        } else if (object instanceof PEMEncryptedKeyPair) {
+        } else if (object instanceof PEMEncryptedKeyPair encryptedKeyPair) {
           requirePassword(password, file);
           try {
             info =
-                ((PEMEncryptedKeyPair) object)
+                encryptedKeyPair
                     .decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password))
                     .getPrivateKeyInfo();
           } catch (Exception e) {

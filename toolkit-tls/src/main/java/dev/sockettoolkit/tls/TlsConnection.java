@@ -86,8 +86,8 @@ public final class TlsConnection implements Connection {
     }
     int port = -1;
     SocketAddress remote = transport.remoteAddress();
-    if (remote instanceof InetSocketAddress) {
-      port = ((InetSocketAddress) remote).getPort();
+    if (remote instanceof InetSocketAddress inet) {
+      port = inet.getPort();
     }
     SSLEngine engine = SslContexts.engine(config, host, port);
     return new TlsConnection(new TlsEngineIo(transport, engine, config));

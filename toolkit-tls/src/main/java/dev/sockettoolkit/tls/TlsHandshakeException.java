@@ -104,8 +104,8 @@ public class TlsHandshakeException extends IOException {
       if (t instanceof CertificateNotYetValidException) {
         return Reason.CERTIFICATE_NOT_YET_VALID;
       }
-      if (t instanceof CertPathValidatorException) {
-        CertPathValidatorException.Reason r = ((CertPathValidatorException) t).getReason();
+      if (t instanceof CertPathValidatorException pathFailure) {
+        CertPathValidatorException.Reason r = pathFailure.getReason();
         if (r == CertPathValidatorException.BasicReason.EXPIRED) {
           return Reason.CERTIFICATE_EXPIRED;
         }
