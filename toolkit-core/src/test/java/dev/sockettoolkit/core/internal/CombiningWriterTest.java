@@ -80,16 +80,9 @@ class CombiningWriterTest {
     Recorder recorder = new Recorder();
     CombiningWriter<String> writer = new CombiningWriter<>(recorder);
     CountDownLatch release = new CountDownLatch(1);
-    recorder.holdFirst = release;
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
-      Future<?> first = threads.submit(() -> {
-        writer.write("first");
-        return null;
-      });
-      while (recorder.holdFirst != null) {
-        Thread.onSpinWait();
-      }
+      Future<?> first = holdingTheLock(recorder, writer, "first", release, threads);
       List<Future<?>> others = new ArrayList<>();
       for (String item : List.of("x", "y", "z")) {
         others.add(threads.submit(() -> {
@@ -124,16 +117,9 @@ class CombiningWriterTest {
     assertEquals("own failed", own.getMessage());
 
     CountDownLatch release = new CountDownLatch(1);
-    recorder.holdFirst = release;
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<?> first = threads.submit(() -> {
-        writer.write("ok");
-        return null;
-      });
-      while (recorder.holdFirst != null) {
-        Thread.onSpinWait();
-      }
+      Future<?> first = holdingTheLock(recorder, writer, "ok", release, threads);
       Future<?> queued = threads.submit(() -> {
         writer.write("fail");
         return null;
@@ -153,16 +139,9 @@ class CombiningWriterTest {
     Recorder recorder = new Recorder();
     CombiningWriter<String> writer = new CombiningWriter<>(recorder);
     CountDownLatch release = new CountDownLatch(1);
-    recorder.holdFirst = release;
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<?> first = threads.submit(() -> {
-        writer.write("first");
-        return null;
-      });
-      while (recorder.holdFirst != null) {
-        Thread.onSpinWait();
-      }
+      Future<?> first = holdingTheLock(recorder, writer, "first", release, threads);
       boolean[] interruptedAfter = new boolean[1];
       Thread second = new Thread(() -> {
         try {
@@ -257,6 +236,27 @@ class CombiningWriterTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  /**
+   * Starts a writer of {@code item} on {@code threads} that holds the lock, inside the combiner,
+   * until {@code release} opens; returns once it holds it.
+   */
+  private static Future<?> holdingTheLock(
+      Recorder recorder,
+      CombiningWriter<String> writer,
+      String item,
+      CountDownLatch release,
+      ExecutorService threads) {
+    recorder.holdFirst = release;
+    Future<?> first = threads.submit(() -> {
+      writer.write(item);
+      return null;
+    });
+    while (recorder.holdFirst != null) {
+      Thread.onSpinWait();
+    }
+    return first;
   }
 
   /** Waits until at least {@code n} writers are queued, peeking under no lock. */
