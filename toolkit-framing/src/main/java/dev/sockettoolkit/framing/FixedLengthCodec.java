@@ -23,6 +23,8 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
 
   private final class Decoder implements FrameDecoder<ByteBuffer> {
     private boolean lend;
+    /** The end of stream cut a frame: terminal, like every decoding error. */
+    private TruncatedFrameException failure;
 
     @Override
     public void lendFrames(boolean lend) {
@@ -30,7 +32,10 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
     }
 
     @Override
-    public ByteBuffer decode(ByteBuffer in) {
+    public ByteBuffer decode(ByteBuffer in) throws TruncatedFrameException {
+      if (failure != null) {
+        throw failure;
+      }
       if (in.remaining() < length) {
         return null;
       }
@@ -43,7 +48,8 @@ final class FixedLengthCodec implements FrameCodec<ByteBuffer> {
     public ByteBuffer decodeAtEnd(ByteBuffer in) throws IOException {
       ByteBuffer frame = decode(in);
       if (frame == null && in.hasRemaining()) {
-        throw new TruncatedFrameException(in.remaining(), length - in.remaining());
+        failure = new TruncatedFrameException(in.remaining(), length - in.remaining());
+        throw failure;
       }
       return frame;
     }

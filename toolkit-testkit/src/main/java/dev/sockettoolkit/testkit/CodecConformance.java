@@ -67,6 +67,12 @@ import net.jqwik.api.Provide;
  *   <li>Several threads sending through one {@link MessageChannel} never interleave frames.
  *   <li>{@link MessageChannel#receiveBatch} over a connection that cuts the stream anywhere
  *       delivers the same messages as {@code receive}, in order, each once.
+ *   <li>The decoder keeps the buffer contract: every frame it returns consumed input, and the
+ *       position never moves backwards (a decoder that breaks it fails at once, naming the rule,
+ *       rather than hang or fill the heap); it decodes the same from a buffer whose position is
+ *       not zero and whose array starts at an offset.
+ *   <li>A decoder's errors are terminal: after a {@link FrameException} (other than a discarded
+ *       too-long frame) every further call throws again.
  * </ul>
  *
  * <p>A failing property prints its seed; jqwik reruns the failing case first on the next run.
@@ -169,7 +175,7 @@ public interface CodecConformance<T> {
     List<FrameTooLongException> discarded = new ArrayList<>();
     List<T> decoded = new ArrayList<>();
     try {
-      decodeInto(strict, chunking.split(encoded, seed), limit() + maxOverhead(), decoded, discarded);
+      decodeInto(strict, chunking.split(encoded, seed), limit() + maxOverhead(), 0, decoded, discarded);
     } catch (FrameTooLongException e) {
       assertEquals(limit(), e.limit(), strict + ": the exception states the limit");
       assertTrue(decoded.isEmpty(), strict + ": frames decoded before the oversized first frame");
@@ -205,7 +211,7 @@ public interface CodecConformance<T> {
       boolean atBoundary = boundaries.get(whole) == cut;
       List<T> decoded = new ArrayList<>();
       try {
-        decodeInto(codec, List.of(ByteBuffer.wrap(prefix)), limit() + maxOverhead(), decoded, null);
+        decodeInto(codec, List.of(ByteBuffer.wrap(prefix)), limit() + maxOverhead(), 0, decoded, null);
         assertTrue(
             atBoundary || endOfStreamCompletesFrame(),
             codec + ": a cut at byte " + cut + " of " + encoded.length + ", inside frame " + whole + ", ended cleanly");
@@ -363,6 +369,65 @@ public interface CodecConformance<T> {
     }
   }
 
+  @Property(tries = 100)
+  default void decodesFromABufferWhosePositionIsNotZero(
+      @ForAll("conformanceMessages") List<T> messages,
+      @ForAll Chunking chunking,
+      @ForAll long seed,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 64) int offset)
+      throws IOException {
+    FrameCodec<T> codec = codec(limit());
+    byte[] encoded = encodeAll(codec, messages);
+    List<T> decoded = new ArrayList<>();
+    decodeInto(codec, chunking.split(encoded, seed), limit() + maxOverhead(), offset, decoded, new ArrayList<>());
+    assertEquals(
+        messages.size(),
+        decoded.size(),
+        codec + ": frames decoded with the unconsumed bytes at index " + offset
+            + " of a buffer whose array starts at offset " + offset);
+    for (int i = 0; i < messages.size(); i++) {
+      assertSameMessage(messages.get(i), decoded.get(i));
+    }
+  }
+
+  @Property(tries = 200)
+  default void decoderErrorsAreTerminal(
+      @ForAll("garbage") byte[] garbage, @ForAll("conformanceMessages") List<T> valid)
+      throws IOException {
+    FrameCodec<T> codec = codec(limit());
+    FrameDecoder<T> decoder = codec.newDecoder();
+    ByteBuffer buffer = ByteBuffer.wrap(garbage);
+    FrameException first = null;
+    try {
+      while (decoder.decode(buffer) != null) {
+        // frames found in garbage are fine; an error is what this checks
+      }
+      while (decoder.decodeAtEnd(buffer) != null) {
+        // frames that the end of stream completes
+      }
+    } catch (FrameTooLongException e) {
+      if (!e.discarded()) {
+        first = e;
+      }
+    } catch (FrameException e) {
+      first = e;
+    }
+    if (first == null) {
+      return; // these bytes did not break the format: nothing to check
+    }
+    // Well-formed frames after the error: a decoder that forgot the error would decode them.
+    FrameException original = first;
+    byte[] wellFormed = encodeAll(codec, valid);
+    assertThrows(
+        FrameException.class,
+        () -> decoder.decode(ByteBuffer.wrap(wellFormed)),
+        codec + ": decoding went on after " + original + " (errors must be terminal)");
+    assertThrows(
+        FrameException.class,
+        () -> decoder.decodeAtEnd(ByteBuffer.wrap(wellFormed)),
+        codec + ": decodeAtEnd went on after " + original + " (errors must be terminal)");
+  }
+
   /** A copy of a byte frame that outlives a {@code receiveBatch} handler. */
   @SuppressWarnings("unchecked")
   private static <T> T keep(T frame) {
@@ -389,53 +454,63 @@ public interface CodecConformance<T> {
   static <T> List<T> decodeAll(FrameCodec<T> codec, List<ByteBuffer> pieces, int capacity)
       throws IOException {
     List<T> out = new ArrayList<>();
-    decodeInto(codec, pieces, capacity, out, new ArrayList<>());
+    decodeInto(codec, pieces, capacity, 0, out, new ArrayList<>());
     return out;
   }
 
   /**
    * Like {@link #decodeAll}, collecting frames into {@code out} as they come and, if {@code
    * discarded} is not null, the too-long frames a discarding codec skipped (else they are thrown).
+   * The unconsumed bytes always start at index {@code offset} of a buffer whose array starts at
+   * {@code offset} too, so a decoder that assumes position 0 or {@code arrayOffset() == 0} fails.
    */
   private static <T> void decodeInto(
       FrameCodec<T> codec,
       List<ByteBuffer> pieces,
       int capacity,
+      int offset,
       List<T> out,
       List<FrameTooLongException> discarded)
       throws IOException {
     FrameDecoder<T> decoder = codec.newDecoder();
-    ByteBuffer buffer = ByteBuffer.allocate(capacity);
+    ByteBuffer buffer = ByteBuffer.allocate(2 * offset + capacity).position(offset).slice();
+    int end = offset + capacity;
+    buffer.position(offset).limit(offset);
     for (ByteBuffer original : pieces) {
       ByteBuffer piece = original.duplicate();
       while (piece.hasRemaining()) {
-        if (!buffer.hasRemaining()) {
+        int kept = buffer.remaining();
+        if (buffer.position() != offset) {
+          // Like a channel's compaction, but to index offset instead of 0.
+          ByteBuffer unconsumed = buffer.duplicate();
+          buffer.limit(end).position(offset);
+          buffer.put(unconsumed);
+          buffer.position(offset).limit(offset + kept);
+        }
+        int n = Math.min(piece.remaining(), end - buffer.limit());
+        if (n == 0) {
           fail(codec + ": the decoder made no progress with " + capacity + " bytes buffered (limit plus overhead)");
         }
-        int n = Math.min(piece.remaining(), buffer.remaining());
-        ByteBuffer slice = piece.slice().limit(n);
-        buffer.put(slice);
+        int at = buffer.limit();
+        buffer.limit(at + n);
+        buffer.put(at, piece, piece.position(), n);
         piece.position(piece.position() + n);
-        buffer.flip();
-        drain(decoder, buffer, out, discarded, false);
-        buffer.compact();
+        drain(codec, decoder, buffer, out, discarded, false);
       }
     }
-    buffer.flip();
-    drain(decoder, buffer, out, discarded, true);
+    drain(codec, decoder, buffer, out, discarded, true);
   }
 
   private static <T> void drain(
+      FrameCodec<T> codec,
       FrameDecoder<T> decoder,
       ByteBuffer buffer,
       List<T> out,
       List<FrameTooLongException> discarded,
       boolean atEnd)
       throws IOException {
-    for (int guard = 0; ; guard++) {
-      if (guard > buffer.capacity() + 16) {
-        fail("the decoder keeps returning frames without consuming bytes");
-      }
+    while (true) {
+      int before = buffer.position();
       T frame;
       try {
         frame = atEnd ? decoder.decodeAtEnd(buffer) : decoder.decode(buffer);
@@ -446,10 +521,24 @@ public interface CodecConformance<T> {
         }
         throw e;
       }
+      checkConsumed(codec, before, buffer.position(), frame != null);
       if (frame == null) {
         return;
       }
       out.add(frame);
+    }
+  }
+
+  /** Fails at once, naming the rule, if a decode broke the buffer contract. */
+  private static void checkConsumed(FrameCodec<?> codec, int before, int after, boolean frame) {
+    if (after < before) {
+      fail(codec + ": the decoder moved the buffer's position backwards, from " + before + " to "
+          + after + "; FrameDecoder may only consume bytes");
+    }
+    if (frame && after == before) {
+      fail(codec + ": the decoder returned a frame without consuming any input (position stayed at "
+          + before + "), so it would return that frame forever; FrameDecoder must advance the"
+          + " position past every frame it returns");
     }
   }
 
