@@ -116,6 +116,11 @@ public final class TlvCodec implements FrameCodec<ByteBuffer> {
     }
 
     @Override
+    public boolean acceptsDirectBuffer() {
+      return true; // reads the five header bytes with absolute gets; values are sliced or copied
+    }
+
+    @Override
     public long pendingBodyLength() {
       return failure == null ? length : -1;
     }

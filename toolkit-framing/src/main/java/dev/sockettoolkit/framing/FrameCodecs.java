@@ -69,6 +69,26 @@ public final class FrameCodecs {
   }
 
   /**
+   * Decodes {@code length} bytes of {@code buffer}, from absolute index {@code index}, as UTF-8,
+   * strictly: for a custom decoder whose frames hold text in part of them (a header field, a
+   * key). Malformed input is a {@link MalformedFrameException} whose offset is {@code offset} plus
+   * the index of the bad byte within the field; pass the field's stream offset, or 0. {@code
+   * buffer}'s position and limit are not changed; it may be direct.
+   *
+   * <pre>{@code
+   * String key = FrameCodecs.decodeUtf8(in, in.position() + 2, keyLength, streamOffset + 2);
+   * }</pre>
+   *
+   * @throws MalformedFrameException if the bytes are not valid UTF-8
+   */
+  public static String decodeUtf8(ByteBuffer buffer, int index, int length, long offset)
+      throws MalformedFrameException {
+    Objects.checkFromIndexSize(index, length, buffer.limit());
+    return new TextDecoding(StandardCharsets.UTF_8, false)
+        .decode(buffer, index, length, offset, "frame");
+  }
+
+  /**
    * Strict text in {@code charset} over a binary codec: a frame that is not valid in the charset
    * is a {@link MalformedFrameException}, and text that cannot be encoded in it is refused.
    */

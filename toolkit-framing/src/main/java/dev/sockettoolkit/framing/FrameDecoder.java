@@ -128,11 +128,8 @@ public interface FrameDecoder<T> {
    * to {@link #frameFromBody}, instead of calling {@code decode} again. It does that only for a
    * large body (32 KiB or more) whose header arrived, so that a peer that sends a header alone
    * cannot make it allocate more than the frame size limit allows.
-   *
-   * <p>A decoder that implements {@link #frameFromBody} reads only headers from the receive
-   * buffer, so {@link MessageChannel} keeps that buffer in direct memory (no copy between the
-   * socket and it): {@code in.hasArray()} is false, read it with absolute {@code get}s and
-   * slices.
+   * A decoder that takes bodies usually reads only headers from the buffer: say so with {@link
+   * #acceptsDirectBuffer()}.
    */
   default long pendingBodyLength() {
     return -1;
@@ -150,5 +147,33 @@ public interface FrameDecoder<T> {
   default T frameFromBody(ByteBuffer body) throws IOException {
     throw new UnsupportedOperationException(
         getClass().getName() + " returned a pendingBodyLength but does not implement frameFromBody");
+  }
+
+  /**
+   * Whether this decoder works as well on a direct receive buffer (no accessible array: {@code
+   * in.hasArray()} is false) as on a heap one: true for a decoder that reads a few header bytes
+   * with absolute {@code get}s and returns slices or copies of the rest. The channel then receives
+   * into direct memory, which the socket fills without the JDK's extra copy. The default, false,
+   * keeps a heap buffer: right for a decoder that scans every byte, which is fastest on an array,
+   * or that uses {@code in.array()}.
+   */
+  default boolean acceptsDirectBuffer() {
+    return false;
+  }
+
+  /**
+   * {@code decoder} with its errors made terminal: after it throws a {@link FrameException} (other
+   * than a {@linkplain FrameTooLongException#discarded() discarded} too-long frame), every further
+   * call throws that exception again, as the contract requires, without the decoder keeping track
+   * itself. The zero-copy methods are passed through.
+   *
+   * <pre>{@code
+   * public FrameDecoder<Record> newDecoder() {
+   *   return FrameDecoder.withTerminalErrors(new RecordDecoder());
+   * }
+   * }</pre>
+   */
+  static <T> FrameDecoder<T> withTerminalErrors(FrameDecoder<T> decoder) {
+    return new TerminalErrors<>(decoder);
   }
 }

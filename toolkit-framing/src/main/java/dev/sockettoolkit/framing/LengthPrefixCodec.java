@@ -285,6 +285,11 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
     }
 
     @Override
+    public boolean acceptsDirectBuffer() {
+      return true; // reads headers only; bodies are sliced or copied in bulk
+    }
+
+    @Override
     public long pendingBodyLength() {
       return failure != null || discarding ? -1 : bodyLength;
     }

@@ -73,25 +73,12 @@ final class Receiver<T> {
     this.connection = connection;
     this.codec = codec;
     this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
-    // A decoder that takes large bodies reads only headers from the buffer: its bytes can stay in
-    // direct memory. Decoders that scan every byte do it fastest in a heap array.
+    // A decoder that reads only headers works on direct memory, which the socket fills without
+    // the JDK's extra copy. Decoders that scan every byte do it fastest in a heap array.
     this.in =
         new InboundBuffer(
-            takesBodies(decoder) ? BufferPool.DIRECT : BufferPool.HEAP, codec.maxFrameSize());
-  }
-
-  /**
-   * Whether {@code decoder} implements {@link FrameDecoder#frameFromBody}: then it reads only
-   * headers from the receive buffer, which can be direct memory (see {@link
-   * FrameDecoder#pendingBodyLength}).
-   */
-  private static boolean takesBodies(FrameDecoder<?> decoder) {
-    try {
-      return decoder.getClass().getMethod("frameFromBody", ByteBuffer.class).getDeclaringClass()
-          != FrameDecoder.class;
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError("FrameDecoder declares frameFromBody", e);
-    }
+            decoder.acceptsDirectBuffer() ? BufferPool.DIRECT : BufferPool.HEAP,
+            codec.maxFrameSize());
   }
 
   /** The next message, or null at a clean end of stream; see {@link MessageChannel#receive()}. */
