@@ -73,6 +73,16 @@ class DelimiterCodecTest {
   }
 
   @Test
+  void aFrameOfExactlyTheMaximumIsEncodedAndDecoded() throws Exception {
+    DelimiterCodec strip = FrameCodecs.delimiter(ascii(";")).maxFrameSize(3).build();
+    assertEquals(buffer("abc;"), strip.encodeToBuffer(buffer("abc")));
+    assertEquals(buffer("abc"), strip.newDecoder().decode(buffer("abc;")));
+    DelimiterCodec keep = FrameCodecs.delimiter(ascii(";")).keepDelimiter(true).maxFrameSize(3).build();
+    assertEquals(buffer("abc;"), keep.encodeToBuffer(buffer("abc;")));
+    assertEquals(buffer("abc;"), keep.newDecoder().decode(buffer("abc;")));
+  }
+
+  @Test
   void encodesTheFirstOfTheLongestDelimiters() throws Exception {
     DelimiterCodec codec =
         FrameCodecs.delimiter(ascii(";"), ascii("##"), ascii("%%"), ascii("|")).build();

@@ -80,6 +80,17 @@ class LengthPrefixCodecTest {
   }
 
   @Test
+  void aFrameOfExactlyTheMaximumIsEncodedAndDecoded() throws Exception {
+    for (TooLongPolicy policy : TooLongPolicy.values()) {
+      LengthPrefixCodec codec =
+          FrameCodecs.lengthPrefix().width(1).maxFrameSize(2).onTooLong(policy).build();
+      assertArrayEquals(bytes(2, 1, 2), encode(codec, bytes(1, 2)));
+      ByteBuffer in = ByteBuffer.wrap(bytes(2, 1, 2));
+      assertEquals(ByteBuffer.wrap(bytes(1, 2)), codec.newDecoder().decode(in));
+    }
+  }
+
+  @Test
   void discardPolicySkipsTheBodyAndContinues() throws Exception {
     LengthPrefixCodec codec =
         FrameCodecs.lengthPrefix().width(1).maxFrameSize(2).onTooLong(TooLongPolicy.DISCARD).build();

@@ -106,6 +106,33 @@ class LineCodecTest {
   }
 
   @Test
+  void encoderRefusesACrOrLfThatTheModeForbidsNamingTheFirst() {
+    LineCodec lenient = FrameCodecs.lines().build();
+    assertEquals(0, refusedAt(lenient, "\nab"));
+    assertEquals(0, refusedAt(lenient, "\r"), "a final CR would take the LF for a CR LF");
+    LineCodec strict = FrameCodecs.lines().terminator(LineCodec.Terminator.STRICT_CRLF).build();
+    assertEquals(0, refusedAt(strict, "\rab"));
+    assertEquals(0, refusedAt(strict, "\nab\r"));
+    assertEquals(1, refusedAt(strict, "a\rb\n"));
+    assertEquals(1, refusedAt(strict, "a\nb\r"));
+  }
+
+  private static long refusedAt(LineCodec codec, String line) {
+    return assertThrows(MalformedFrameException.class, () -> codec.encodeToBuffer(line)).offset();
+  }
+
+  @Test
+  void charsJustPastTheOneByteRangeAreEncodedByTheCharset() throws Exception {
+    LineCodec utf8 = FrameCodecs.lines().maxLineLength(4).build();
+    assertEquals(ByteBuffer.wrap(new byte[] {'a', 'b', 'c', 'd', '\n'}), utf8.encodeToBuffer("abcd"));
+    assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0xC2, (byte) 0x80, '\n'}),
+        utf8.encodeToBuffer("\u0080"));
+    LineCodec latin1 = FrameCodecs.lines().charset(StandardCharsets.ISO_8859_1).build();
+    assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0xFF, '\n'}), latin1.encodeToBuffer("\u00FF"));
+    assertThrows(MalformedFrameException.class, () -> latin1.encodeToBuffer("\u0100"));
+  }
+
+  @Test
   void aMultiByteLineOfExactlyTheMaximumIsAcceptedAndOneByteMoreIsRefused() throws Exception {
     LineCodec codec = FrameCodecs.lines().maxLineLength(4).build();
     byte[] four = "éé\n".getBytes(StandardCharsets.UTF_8); // 2 chars, 4 bytes
@@ -268,10 +295,11 @@ class LineCodecTest {
   void toStringNamesTheSettings() {
     assertEquals("LineCodec{LF_OR_CRLF, UTF-8, max 8192, CLOSE, final line REJECT}",
         FrameCodecs.lines().build().toString());
-    assertEquals("LineCodec{STRICT_CRLF, ISO-8859-1 with replacement, max 10, DISCARD, final line ACCEPT}",
-        FrameCodecs.lines().terminator(LineCodec.Terminator.STRICT_CRLF).charset(StandardCharsets.ISO_8859_1)
-            .replaceMalformedInput().maxLineLength(10).onTooLong(TooLongPolicy.DISCARD)
-            .finalLine(LineCodec.FinalLine.ACCEPT).build().toString());
+    assertEquals(
+        "LineCodec{STRICT_CRLF, ISO-8859-1 with replacement, max 10, DISCARD, final line ACCEPT}",
+        FrameCodecs.lines().terminator(LineCodec.Terminator.STRICT_CRLF)
+            .charset(StandardCharsets.ISO_8859_1).replaceMalformedInput().maxLineLength(10)
+            .onTooLong(TooLongPolicy.DISCARD).finalLine(LineCodec.FinalLine.ACCEPT).build().toString());
   }
 
   @Test

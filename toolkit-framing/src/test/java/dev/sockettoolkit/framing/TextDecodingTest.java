@@ -64,6 +64,14 @@ class TextDecodingTest {
   }
 
   @Test
+  void malformedInputAtTheFirstByteIsFound() {
+    MalformedFrameException e = assertThrows(MalformedFrameException.class,
+        () -> new TextDecoding(StandardCharsets.UTF_8, false)
+            .decode(ByteBuffer.wrap(new byte[] {(byte) 0xFF, 'a'}), 0, 2, 7, "frame"));
+    assertEquals(7, e.offset());
+  }
+
+  @Test
   void decodesACharsetOfMoreThanOneCharPerByte() throws Exception {
     Charset gb18030 = Charset.forName("GB18030");
     String text = "plain ASCII, then \u20AC and \uD83D\uDE00";
