@@ -166,7 +166,11 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
     return false;
   }
 
-  /** The length of the longest delimiter that matches at {@code s}, and that no longer one extends. */
+  /**
+   * The length of the longest delimiter that matches at {@code s}. (A longer one that it starts
+   * would end the frame in the next frame's bytes: {@link #endsWithTheStartOfADelimiter} refuses
+   * that.)
+   */
   private int delimiterLengthAt(ByteBuffer frame, int s) {
     int p = frame.position();
     int best = 0;
@@ -174,11 +178,6 @@ public final class DelimiterCodec implements FrameCodec<ByteBuffer> {
       if (s + d.length <= frame.remaining()
           && frame.slice(p + s, d.length).equals(ByteBuffer.wrap(d))) {
         best = Math.max(best, d.length);
-      }
-    }
-    for (byte[] d : delimiters) {
-      if (d.length > best && best > 0 && startsWith(d, frame, p + s, best)) {
-        return -1; // ambiguous: a longer delimiter would swallow the next frame's first bytes
       }
     }
     return best;

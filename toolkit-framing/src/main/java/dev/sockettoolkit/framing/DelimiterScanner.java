@@ -74,10 +74,6 @@ final class DelimiterScanner {
     return offset;
   }
 
-  boolean discarding() {
-    return discarding;
-  }
-
   /** Consumes {@code n} bytes of the buffer (a frame found by {@link #find}). */
   void consume(ByteBuffer in, int n) {
     in.position(in.position() + n);

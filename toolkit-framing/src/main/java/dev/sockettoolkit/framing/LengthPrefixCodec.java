@@ -225,11 +225,7 @@ public final class LengthPrefixCodec implements FrameCodec<ByteBuffer> {
           }
           varint |= (long) (b & 0x7F) << (7 * i);
           if ((b & 0x80) == 0) {
-            break;
-          }
-          if (i == 9) {
-            throw new MalformedFrameException(
-                "varint length is longer than 10 bytes", offset + headerScanned - 1);
+            break; // always by the 10th byte: a 10th byte other than 0 was refused above
           }
         }
         field = varint;

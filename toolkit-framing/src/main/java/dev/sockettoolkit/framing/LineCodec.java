@@ -243,11 +243,12 @@ public final class LineCodec implements FrameCodec<String> {
       if (line != null || !in.hasRemaining()) {
         return line;
       }
+      // The bytes left are a final line: the scanner drops a line over the maximum as it scans it.
       if (finalLine == FinalLine.REJECT) {
         failure = new TruncatedFrameException(in.remaining(), -1);
         throw failure;
       }
-      if (finalLine == FinalLine.DISCARD || scanner.discarding()) {
+      if (finalLine == FinalLine.DISCARD) {
         scanner.consume(in, in.remaining());
         return null;
       }

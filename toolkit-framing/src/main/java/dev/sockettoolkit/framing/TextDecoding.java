@@ -115,13 +115,7 @@ final class TextDecoding {
               + " (ask the codec builder for replaceMalformedInput() to accept it as U+FFFD)",
           offset + bytes.position());
     }
-    if (!result.isUnderflow()) {
-      try {
-        result.throwException();
-      } catch (CharacterCodingException e) {
-        throw new MalformedFrameException("cannot decode " + charset.name() + ": " + e);
-      }
-    }
+    // Not an overflow either: out has room for maxCharsPerByte chars per byte.
     out.flip();
     return out.toString();
   }

@@ -14,7 +14,8 @@ import net.jqwik.api.Provide;
 /**
  * The fast path of {@link TextDecoding} (heap buffers) gives what the strict {@code
  * CharsetDecoder} gives (direct buffers take it): the same text for valid input, the same offset
- * for malformed input, whatever the mix of ASCII and other bytes.
+ * for malformed input, whatever the mix of ASCII and other bytes. With replacement both decode as
+ * the charset does.
  */
 class TextDecodingProperties {
 
@@ -60,6 +61,19 @@ class TextDecodingProperties {
     assertEquals(
         outcome(new TextDecoding(charset, false), direct, bytes.length),
         outcome(new TextDecoding(charset, false), heap, bytes.length));
+  }
+
+  @Property(tries = 1000)
+  void withReplacementBothPathsDecodeAsTheCharsetDoes(
+      @ForAll("charsets") Charset charset, @ForAll("texts") byte[] bytes) throws Exception {
+    String expected = new String(bytes, charset);
+    ByteBuffer heap = ByteBuffer.allocate(bytes.length + 5);
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 5);
+    for (ByteBuffer in : new ByteBuffer[] {heap, direct}) {
+      in.position(5);
+      in.put(bytes);
+      assertEquals(expected, new TextDecoding(charset, true).decode(in, 5, bytes.length, 100, "line"));
+    }
   }
 
   private static String outcome(TextDecoding text, ByteBuffer in, int length) {
