@@ -3,6 +3,7 @@ package dev.sockettoolkit.framing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -270,5 +271,48 @@ class LengthPrefixCodecTest {
     assertEquals("LengthPrefixCodec{varint, adjustment 1, fixed header 2 bytes, max 100, DISCARD}",
         FrameCodecs.lengthPrefix().varint().lengthAdjustment(1).fixedHeader((byte) 1, (byte) 2)
             .maxFrameSize(100).onTooLong(TooLongPolicy.DISCARD).build().toString());
+  }
+
+  @Test
+  void aConsumedHeaderLetsTheCallerTakeTheBodyOver() throws Exception {
+    LengthPrefixCodec codec = FrameCodecs.lengthPrefix().build();
+    FrameDecoder<ByteBuffer> decoder = codec.newDecoder();
+    assertTrue(decoder.acceptsDirectBuffer(), "it reads headers only");
+    assertEquals(-1, decoder.pendingBodyLength(), "between frames");
+    ByteBuffer in = ByteBuffer.wrap(bytes(0, 0, 0, 5, 1, 2));
+    assertNull(decoder.decode(in));
+    assertEquals(4, in.position(), "the header is consumed");
+    assertEquals(5, decoder.pendingBodyLength());
+    IllegalStateException wrongSize =
+        assertThrows(IllegalStateException.class, () -> decoder.frameFromBody(ByteBuffer.allocate(4)));
+    assertEquals("frameFromBody got 4 bytes for a body of 5", wrongSize.getMessage());
+    ByteBuffer body = ByteBuffer.wrap(bytes(1, 2, 3, 4, 5));
+    assertSame(body, decoder.frameFromBody(body), "the body is the frame");
+    assertEquals(-1, decoder.pendingBodyLength(), "a header comes next");
+    // The offsets of later errors count the body taken over.
+    MalformedFrameException e =
+        assertThrows(
+            MalformedFrameException.class,
+            () -> FrameCodecs.lengthPrefix().fixedHeader((byte) 7).build().newDecoder()
+                .decode(ByteBuffer.wrap(bytes(8))));
+    assertEquals(0, e.offset());
+    FrameDecoder<ByteBuffer> fixed = FrameCodecs.lengthPrefix().fixedHeader((byte) 7).build().newDecoder();
+    assertNull(fixed.decode(ByteBuffer.wrap(bytes(7, 0, 0, 0, 3))));
+    fixed.frameFromBody(ByteBuffer.wrap(bytes(1, 2, 3)));
+    MalformedFrameException later =
+        assertThrows(MalformedFrameException.class, () -> fixed.decode(ByteBuffer.wrap(bytes(8))));
+    assertEquals(8, later.offset(), "5 header bytes and 3 body bytes came before");
+  }
+
+  @Test
+  void noBodyIsPendingAfterAnErrorOrWhileDiscarding() throws Exception {
+    FrameDecoder<ByteBuffer> failed = FrameCodecs.lengthPrefix().maxFrameSize(4).build().newDecoder();
+    assertThrows(FrameTooLongException.class, () -> failed.decode(ByteBuffer.wrap(bytes(0, 0, 0, 9))));
+    assertEquals(-1, failed.pendingBodyLength());
+    FrameDecoder<ByteBuffer> discarding =
+        FrameCodecs.lengthPrefix().maxFrameSize(4).onTooLong(TooLongPolicy.DISCARD).build().newDecoder();
+    assertThrows(
+        FrameTooLongException.class, () -> discarding.decode(ByteBuffer.wrap(bytes(0, 0, 0, 9, 1))));
+    assertEquals(-1, discarding.pendingBodyLength());
   }
 }
