@@ -1,6 +1,7 @@
 package dev.sockettoolkit.framing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,10 +52,47 @@ class TerminalErrorsTest {
   }
 
   @Test
-  void theZeroCopyMethodsArePassedThrough() {
-    FrameDecoder<ByteBuffer> lengthPrefix = FrameCodecs.lengthPrefix().build().newDecoder();
-    FrameDecoder<ByteBuffer> wrapped = FrameDecoder.withTerminalErrors(lengthPrefix);
-    assertTrue(wrapped.acceptsDirectBuffer());
-    assertEquals(-1, wrapped.pendingBodyLength());
+  void everyMethodIsPassedThroughUntilAnError() throws Exception {
+    boolean[] lending = new boolean[1];
+    ByteBuffer fromBody = ByteBuffer.wrap(new byte[] {7});
+    FrameDecoder<ByteBuffer> inner =
+        new FrameDecoder<>() {
+          @Override
+          public ByteBuffer decode(ByteBuffer in) {
+            return null;
+          }
+
+          @Override
+          public ByteBuffer decodeAtEnd(ByteBuffer in) {
+            return ByteBuffer.wrap(new byte[] {5});
+          }
+
+          @Override
+          public void lendFrames(boolean lend) {
+            lending[0] = lend;
+          }
+
+          @Override
+          public long pendingBodyLength() {
+            return 40_000;
+          }
+
+          @Override
+          public ByteBuffer frameFromBody(ByteBuffer body) {
+            return fromBody;
+          }
+        };
+    FrameDecoder<ByteBuffer> wrapped = FrameDecoder.withTerminalErrors(inner);
+    assertEquals(ByteBuffer.wrap(new byte[] {5}), wrapped.decodeAtEnd(ByteBuffer.allocate(0)));
+    wrapped.lendFrames(true);
+    assertTrue(lending[0]);
+    wrapped.lendFrames(false);
+    assertFalse(lending[0]);
+    assertEquals(40_000, wrapped.pendingBodyLength());
+    assertSame(fromBody, wrapped.frameFromBody(ByteBuffer.allocate(1)));
+    assertFalse(wrapped.acceptsDirectBuffer(), "the inner decoder's default");
+    assertTrue(
+        FrameDecoder.withTerminalErrors(FrameCodecs.lengthPrefix().build().newDecoder())
+            .acceptsDirectBuffer());
   }
 }
