@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,23 +61,55 @@ public final class ApiDump {
       return;
     }
     System.err.println();
-    System.err.println("[api] The public API of " + artifactId + " changed, and " + report);
-    System.err.println("[api] was not updated. Lines only in the committed report (-), only in the");
-    System.err.println("[api] compiled classes (+):");
-    printDifference(expected == null ? "" : expected, actual);
+    if (expected == null) {
+      System.err.println("[api] " + artifactId + " has no API report yet: " + report);
+    } else {
+      System.err.println("[api] The public API of " + artifactId + " changed, and " + report);
+      System.err.println("[api] was not updated. Lines only in the committed report (-), only in the");
+      System.err.println("[api] compiled classes (+):");
+      printDifference(expected, actual);
+    }
     System.err.println("[api] If the change is intended, update the report with");
     System.err.println("[api]   " + String.format(UPDATE_HINT, artifactId));
     System.err.println("[api] and commit it with a CHANGELOG.md entry (docs/VERSIONING.md).");
     System.exit(1);
   }
 
+  /** Prints, type by type, the lines only in {@code expected} (-) and only in {@code actual} (+). */
   private static void printDifference(String expected, String actual) {
-    List<String> before = expected.lines().collect(Collectors.toList());
-    List<String> after = actual.lines().collect(Collectors.toList());
-    Set<String> beforeSet = new LinkedHashSet<>(before);
-    Set<String> afterSet = new LinkedHashSet<>(after);
-    before.stream().filter(l -> !afterSet.contains(l)).forEach(l -> System.err.println("  - " + l));
-    after.stream().filter(l -> !beforeSet.contains(l)).forEach(l -> System.err.println("  + " + l));
+    List<String[]> before = withOwners(expected);
+    List<String[]> after = withOwners(actual);
+    Set<String> beforeKeys = before.stream().map(ApiDump::key).collect(Collectors.toSet());
+    Set<String> afterKeys = after.stream().map(ApiDump::key).collect(Collectors.toSet());
+    TreeMap<String, List<String>> changes = new TreeMap<>();
+    before.stream().filter(l -> !afterKeys.contains(key(l)))
+        .forEach(l -> changes.computeIfAbsent(l[0], k -> new ArrayList<>()).add("  - " + l[1]));
+    after.stream().filter(l -> !beforeKeys.contains(key(l)))
+        .forEach(l -> changes.computeIfAbsent(l[0], k -> new ArrayList<>()).add("  + " + l[1]));
+    changes.forEach((owner, lines) -> {
+      System.err.println("  " + owner);
+      lines.forEach(System.err::println);
+    });
+  }
+
+  /** Each line of a report with the declaration it belongs to: {owner, line}. */
+  private static List<String[]> withOwners(String report) {
+    List<String[]> lines = new ArrayList<>();
+    String owner = "";
+    for (String line : report.lines().collect(Collectors.toList())) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      if (!line.startsWith(" ")) {
+        owner = line;
+      }
+      lines.add(new String[] {owner, line});
+    }
+    return lines;
+  }
+
+  private static String key(String[] ownerAndLine) {
+    return ownerAndLine[0] + "\n" + ownerAndLine[1];
   }
 
   static String dump(Path classes, String artifactId) throws IOException {
