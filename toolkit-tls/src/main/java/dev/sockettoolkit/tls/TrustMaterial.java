@@ -46,7 +46,8 @@ public final class TrustMaterial {
 
   private TrustMaterial(Kind kind, List<X509Certificate> anchors) {
     this.kind = kind;
-    this.anchors = anchors;
+    // An immutable copy: certificates() hands this list out, and TLS configs built later read it.
+    this.anchors = List.copyOf(anchors);
   }
 
   /** Trusts exactly {@code authorities} (CA certificates, or self-signed peer certificates). */
