@@ -131,7 +131,8 @@ public final class CombiningWriter<T> {
       return;
     }
     Request<T> own = new Request<>(item, Thread.currentThread());
-    queue().add(own);
+    ConcurrentLinkedQueue<Request<T>> waiting = queue();
+    waiting.add(own);
     boolean interrupted = false;
     try {
       while (!own.done) {
@@ -153,7 +154,7 @@ public final class CombiningWriter<T> {
           }
         } catch (IOException | RuntimeException e) {
           if (!own.done) {
-            queue.remove(own); // the combiner failed before it reached this item
+            waiting.remove(own); // the combiner failed before it reached this item
             throw e;
           }
         } finally {
