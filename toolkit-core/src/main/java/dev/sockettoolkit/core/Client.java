@@ -79,12 +79,18 @@ public final class Client {
 
   /**
    * Connects to {@code address}: an {@link InetSocketAddress} (resolved, or unresolved and then
-   * resolved here) or a {@link UnixDomainSocketAddress}.
+   * resolved here), a {@link UnixDomainSocketAddress} or an {@link InMemoryAddress} (a {@link
+   * Server} in this JVM, without a socket).
+   *
+   * @throws java.net.ConnectException if nothing listens there (at once, for an in-memory address)
    */
   public static Connection connect(SocketAddress address, ConnectionOptions options)
       throws IOException {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(options, "options");
+    if (address instanceof InMemoryAddress memory) {
+      return InMemoryNetwork.connect(memory, options);
+    }
     if (address instanceof UnixDomainSocketAddress) {
       SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
       try {

@@ -50,8 +50,8 @@ public record ConnectionPair(Connection client, Connection server) implements Au
     checkArgument(bufferSize > 0, "bufferSize must be positive, got %s", bufferSize);
     Objects.requireNonNull(options, "options");
     long id = IDS.incrementAndGet();
-    SocketAddress clientAddress = new InMemoryAddress(id, "client");
-    SocketAddress serverAddress = new InMemoryAddress(id, "server");
+    SocketAddress clientAddress = InMemoryAddress.end(String.valueOf(id), "client");
+    SocketAddress serverAddress = InMemoryAddress.end(String.valueOf(id), "server");
     PipeBuffer toServer = new PipeBuffer(bufferSize);
     PipeBuffer toClient = new PipeBuffer(bufferSize);
     PipeConnection client =

@@ -9,12 +9,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,8 +22,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Accepts connections on a TCP or Unix-domain address and runs a {@link ConnectionHandler} for
- * each on its own thread: a virtual thread on Java 21 and newer, a platform thread before.
+ * Accepts connections on a TCP, Unix-domain or {@linkplain InMemoryAddress in-memory} address and
+ * runs a {@link ConnectionHandler} for each on its own thread: a virtual thread on Java 21 and
+ * newer, a platform thread before.
  *
  * <pre>{@code
  * try (Server server = Server.builder()
@@ -81,7 +77,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   private final AtomicLong rejectedSinceLog = new AtomicLong();
   private volatile long lastRejectLog;
 
-  private volatile ServerSocketChannel serverChannel;
+  private volatile Listening listening;
   private volatile SocketAddress boundAddress;
   private Thread acceptThread;
 
@@ -111,7 +107,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   /** The TCP port the server is bound to. */
   public int port() {
     SocketAddress address = localAddress();
-    checkState(address instanceof InetSocketAddress, "a Unix-domain server has no port: %s", address);
+    checkState(address instanceof InetSocketAddress, "a server on %s has no port", address);
     return ((InetSocketAddress) address).getPort();
   }
 
@@ -147,21 +143,11 @@ public final class Server extends AbstractService implements AutoCloseable {
   @Override
   protected void doStart() {
     try {
-      ServerSocketChannel channel;
-      if (requestedAddress instanceof UnixDomainSocketAddress) {
-        channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      } else {
-        channel = ServerSocketChannel.open();
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      }
-      try {
-        channel.bind(requestedAddress, backlog);
-      } catch (IOException e) {
-        channel.close();
-        throw new IOException("cannot bind " + requestedAddress + ": " + e.getMessage(), e);
-      }
-      serverChannel = channel;
-      boundAddress = channel.getLocalAddress();
+      listening =
+          requestedAddress instanceof InMemoryAddress memory
+              ? InMemoryNetwork.bind(memory, backlog, options)
+              : SocketListening.bind(requestedAddress, backlog, options);
+      boundAddress = listening.localAddress();
       acceptThread = new Thread(this::acceptLoop, "toolkit-accept " + boundAddress);
       acceptThread.start();
       notifyStarted();
@@ -174,7 +160,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   protected void doStop() {
     // Stop accepting before stopAsync() returns: from here on, new clients are refused. The JDK
     // releases the listening descriptor only once the accepting thread has left accept().
-    closeServerChannel();
+    listening.close();
     joinAcceptThread();
     Thread stopper = new Thread(this::shutDown, "toolkit-stop " + boundAddress);
     stopper.setDaemon(true);
@@ -219,14 +205,6 @@ public final class Server extends AbstractService implements AutoCloseable {
     }
   }
 
-  private void closeServerChannel() {
-    try {
-      serverChannel.close();
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "closing the listening socket failed", e);
-    }
-  }
-
   private boolean awaitDrained(Duration timeout) throws InterruptedException {
     long remaining = timeout.toNanos();
     countLock.lock();
@@ -244,16 +222,11 @@ public final class Server extends AbstractService implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (serverChannel.isOpen()) {
-      SocketChannel channel;
+    while (listening.isOpen()) {
+      Listening.Accepted accepted;
       try {
-        channel = serverChannel.accept();
-      } catch (ClosedChannelException e) {
-        return;
+        accepted = listening.accept();
       } catch (IOException e) {
-        if (!serverChannel.isOpen()) {
-          return;
-        }
         LOG.log(
             Level.WARNING,
             "{0}: accept failed ({1}); retrying in {2} ms",
@@ -263,23 +236,24 @@ public final class Server extends AbstractService implements AutoCloseable {
         sleepQuietly(ACCEPT_RETRY_MILLIS);
         continue;
       }
-      admit(channel);
+      if (accepted == null) {
+        return; // closed
+      }
+      admit(accepted);
     }
   }
 
-  private void admit(SocketChannel channel) {
+  private void admit(Listening.Accepted accepted) {
     if (!reserveSlot()) {
-      reject(channel, "the server is at its limit of " + maxConnections + " connections");
+      reject(accepted, "the server is at its limit of " + maxConnections + " connections");
       return;
     }
     Connection connection;
     try {
-      connection =
-          boundAddress instanceof UnixDomainSocketAddress
-              ? UnixConnection.open(channel, options)
-              : TcpConnection.open(channel, options);
+      connection = accepted.open();
     } catch (IOException e) {
       LOG.log(Level.INFO, "{0}: could not set up an accepted connection: {1}", boundAddress, e);
+      accepted.refuse();
       releaseSlot();
       return;
     }
@@ -374,15 +348,9 @@ public final class Server extends AbstractService implements AutoCloseable {
     }
   }
 
-  private void reject(SocketChannel channel, String reason) {
-    SocketAddress remote = null;
-    try {
-      remote = channel.getRemoteAddress();
-      channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Best effort: the close below still frees the descriptor.
-    }
-    TcpConnection.closeQuietly(channel);
+  private void reject(Listening.Accepted accepted, String reason) {
+    SocketAddress remote = accepted.remoteAddress();
+    accepted.refuse();
     long rejected = rejectedSinceLog.incrementAndGet();
     long now = System.nanoTime();
     if (now - lastRejectLog >= REJECT_LOG_INTERVAL_NANOS) {
@@ -443,8 +411,10 @@ public final class Server extends AbstractService implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code address}: an {@link InetSocketAddress} or a {@link
-     * UnixDomainSocketAddress} (whose file must not exist yet; it is deleted on shutdown).
+     * Listens on {@code address}: an {@link InetSocketAddress}, a {@link UnixDomainSocketAddress}
+     * (whose file must not exist yet; it is deleted on shutdown) or an {@link InMemoryAddress}
+     * (no socket at all: for tests, with every option honoured as over TCP; the backlog bounds the
+     * connections not yet accepted, beyond which a connect is refused).
      */
     public Builder bind(SocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");

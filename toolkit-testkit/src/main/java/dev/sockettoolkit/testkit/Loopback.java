@@ -4,6 +4,7 @@ import dev.sockettoolkit.core.Client;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionOptions;
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.InMemoryAddress;
 import dev.sockettoolkit.core.Server;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Connected pairs for tests: in memory, optionally through a hostile network, or over real
@@ -33,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * reset, timeouts, and a bounded buffer per direction so a fast writer blocks.
  */
 public final class Loopback {
+  private static final AtomicLong IN_MEMORY_SERVERS = new AtomicLong();
+
   private Loopback() {}
 
   /** A perfect in-memory pair with default options. */
@@ -69,6 +73,37 @@ public final class Loopback {
 
   private static boolean isPerfect(NetworkConditions c) {
     return c.chunking().isWhole() && !c.delays() && c.bytesPerSecond() == 0 && c.faults().isEmpty();
+  }
+
+  /**
+   * Connects to {@code address} (an {@link InMemoryAddress} a server in
+   * this JVM is bound to, or a socket address) and applies {@code conditions} to the connection,
+   * as {@link #wrap} does: the way to put a hostile network between a test's client and a whole
+   * {@link Server} running in memory.
+   *
+   * <pre>{@code
+   * InMemoryAddress address = InMemoryAddress.named("chat");
+   * try (Server server = Server.builder().bind(address).handler(chat::serve).start();
+   *     Connection client = Loopback.connect(address, conditions, ConnectionOptions.defaults())) {
+   *   ...
+   * }
+   * }</pre>
+   */
+  public static Connection connect(
+      SocketAddress address, NetworkConditions conditions, ConnectionOptions options)
+      throws IOException {
+    Objects.requireNonNull(conditions, "conditions");
+    return wrap(Client.connect(address, options), conditions);
+  }
+
+  /**
+   * A pair accepted by a {@link Server} bound to a fresh {@link InMemoryAddress}: the server's
+   * accept path, without a socket.
+   */
+  public static ConnectionPair inMemoryServerPair(ConnectionOptions options) throws IOException {
+    InMemoryAddress address =
+        InMemoryAddress.named("loopback-" + IN_MEMORY_SERVERS.incrementAndGet());
+    return socketPair(Server.builder().bind(address), null, options);
   }
 
   /** A pair of real TCP connections over 127.0.0.1. */

@@ -2,10 +2,19 @@ package com.example.downstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sockettoolkit.core.Client;
+import dev.sockettoolkit.core.ConnectionOptions;
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.ConnectionResetException;
+import dev.sockettoolkit.core.InMemoryAddress;
+import dev.sockettoolkit.core.Server;
 import dev.sockettoolkit.framing.MessageChannel;
+import dev.sockettoolkit.testkit.Chunking;
 import dev.sockettoolkit.testkit.Hostile;
+import dev.sockettoolkit.testkit.Loopback;
+import dev.sockettoolkit.testkit.NetworkConditions;
 import dev.sockettoolkit.testkit.TestCertificates;
 import dev.sockettoolkit.testkit.TestkitExtension;
 import java.io.IOException;
@@ -66,5 +75,32 @@ class KeyValueServerTest {
     // Both handshakes run inside secure(); the handler then sees a Connection like any other.
     ConnectionPair tls = certs.secure(plain);
     conversation(tls, serve(tls));
+  }
+
+  @Test
+  void aWholeServerInMemoryHonoursItsLimitOverAHostileNetwork() throws Exception {
+    InMemoryAddress address = InMemoryAddress.named("key-value");
+    NetworkConditions oneByteAtATime =
+        NetworkConditions.builder().seed(7).chunking(Chunking.oneByte()).build();
+    try (Server running =
+            Server.builder()
+                .bind(address)                 // no socket: the real accept path, in memory
+                .maxConnections(1)
+                .handler(server::serve)
+                .start();
+        MessageChannel<String> client =
+            MessageChannel.open(
+                Loopback.connect(address, oneByteAtATime, ConnectionOptions.defaults()),
+                KeyValueServer.CODEC)) {
+      assertEquals(address, running.localAddress());
+      client.send("SET greeting hello");
+      assertEquals("OK", client.receive());
+      try (MessageChannel<String> second =
+          MessageChannel.open(Client.connect(address, ConnectionOptions.defaults()), KeyValueServer.CODEC)) {
+        assertThrows(ConnectionResetException.class, second::receive, "over the limit of 1");
+      }
+      client.send("QUIT");
+      assertEquals("BYE", client.receive());
+    }
   }
 }
