@@ -3,6 +3,7 @@ package dev.sockettoolkit.testkit;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionPair;
 import dev.sockettoolkit.core.Server;
+import dev.sockettoolkit.framing.FrameCodecs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *
  * <p>Parameters it resolves: {@link ConnectionPair} (in memory; {@link Hostile @Hostile} for a
  * hostile network), {@link NetworkConditions} (hostile, from the seed), {@link Server} (an echo
- * server on {@code 127.0.0.1:0}, already running) and {@link TestCertificates}.
+ * server on {@code 127.0.0.1:0}, already running), {@link TestCertificates} and {@link MockPeer}
+ * (a {@code MockPeer<String>} of UTF-8 lines, listening in memory; closed after the test).
  *
  * <p><b>Seeds.</b> Every test gets a seed: the system property {@code testkit.seed} when set,
  * otherwise a random one. When a test fails, the extension prints the seed and the conditions it
@@ -66,7 +68,8 @@ public final class TestkitExtension
     return type == ConnectionPair.class
         || type == NetworkConditions.class
         || type == Server.class
-        || type == TestCertificates.class;
+        || type == TestCertificates.class
+        || type == MockPeer.class;
   }
 
   @Override
@@ -86,6 +89,9 @@ public final class TestkitExtension
                 ? Loopback.pair(fixtures.conditions())
                 : Loopback.pair();
         return fixtures.closeLater(pair);
+      }
+      if (type == MockPeer.class) {
+        return fixtures.closeLater(MockPeer.inMemory(FrameCodecs.lines().build()));
       }
       Server server = Server.builder().bind("127.0.0.1", 0).handler(TestkitExtension::echo).start();
       return fixtures.closeLater(server);
