@@ -53,7 +53,7 @@ class CliIT {
     Jar.Result version = Jar.run("", "--version");
     assertOk(version);
     assertTrue(version.stdout.startsWith("toolkit 0.1.0"), version.toString());
-    for (String command : List.of("serve", "connect", "cert", "bench", "demo")) {
+    for (String command : List.of("serve", "connect", "proxy", "cert", "bench", "demo")) {
       Jar.Result help = Jar.run("", command, "--help");
       assertOk(help);
       assertTrue(help.stdout.contains("Usage: toolkit " + command), help.toString());
