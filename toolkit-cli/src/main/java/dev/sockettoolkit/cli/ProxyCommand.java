@@ -53,6 +53,8 @@ import picocli.CommandLine.Spec;
     })
 final class ProxyCommand implements Callable<Integer> {
   private static final Pattern CHUNK = Pattern.compile("(\\d+)(?:-(\\d+))?");
+  /** Chooses the seed when none is given; the seed itself then drives a plain, repeatable Random. */
+  private static final SecureRandom SEEDS = new SecureRandom();
 
   /** Which directions the faults apply to. */
   enum Direction {
@@ -150,7 +152,7 @@ final class ProxyCommand implements Callable<Integer> {
     stdout = new FileOutputStream(FileDescriptor.out);
     checkFaults();
     boolean randomSeed = seed == null;
-    long chosen = randomSeed ? new SecureRandom().nextLong() : seed;
+    long chosen = randomSeed ? SEEDS.nextLong() : seed;
     upConditions = conditions(chosen, direction != Direction.down);
     downConditions = conditions(~chosen, direction != Direction.up);
     listenTls = listenTls();
