@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", description = "How long to measure, after a 1 s warm-up (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--tls", description = "Over TLS (a self-signed certificate made for the run).")
+  @Option(names = "--tls", description = "Over TLS (a self-signed certificate made for the run) (default: off).")
   boolean tls;
 
   @Mixin VerboseOption verbosity;

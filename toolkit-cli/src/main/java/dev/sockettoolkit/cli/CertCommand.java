@@ -53,7 +53,7 @@ final class CertCommand implements Runnable {
   static final class Ca implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to (created if missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to (created if missing) (required, no default).")
     Path out;
 
     @Option(names = "--name", paramLabel = "CN", defaultValue = "Socket Toolkit Development CA", description = "The CA's common name (default: ${DEFAULT-VALUE}).")
@@ -101,22 +101,22 @@ final class CertCommand implements Runnable {
   static final class Issue implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--ca", required = true, paramLabel = "DIR", description = "Directory holding ca.pem and ca-key.pem.")
+    @Option(names = "--ca", required = true, paramLabel = "DIR", description = "Directory holding ca.pem and ca-key.pem (required, no default).")
     Path caDir;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to (created if missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to (created if missing) (required, no default).")
     Path out;
 
-    @Option(names = "--dns", paramLabel = "NAME", description = "A DNS name the certificate is for (repeatable).")
+    @Option(names = "--dns", paramLabel = "NAME", description = "A DNS name the certificate is for (repeatable) (default: none).")
     List<String> dns = new ArrayList<>();
 
-    @Option(names = "--ip", paramLabel = "ADDR", description = "An IP address the certificate is for (repeatable).")
+    @Option(names = "--ip", paramLabel = "ADDR", description = "An IP address the certificate is for (repeatable) (default: none).")
     List<String> ips = new ArrayList<>();
 
     @Option(names = "--name", paramLabel = "CN", description = "Common name (default: the first DNS name or address).")
     String name;
 
-    @Option(names = "--client", description = "A client certificate (for mutual TLS) instead of a server certificate.")
+    @Option(names = "--client", description = "A client certificate (for mutual TLS) instead of a server certificate (default: off).")
     boolean client;
 
     @Option(names = "--days", paramLabel = "N", defaultValue = "397", description = "Validity in days (default: ${DEFAULT-VALUE}).")

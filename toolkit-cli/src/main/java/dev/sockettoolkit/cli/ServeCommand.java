@@ -11,7 +11,12 @@ import dev.sockettoolkit.framing.MessageChannel;
 import dev.sockettoolkit.tls.ClientAuth;
 import dev.sockettoolkit.tls.TlsConfig;
 import dev.sockettoolkit.tls.TlsConnection;
+import java.io.BufferedInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,12 +31,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code toolkit serve}: an echo server, plain or TLS, with any framing. */
+/** {@code toolkit serve}: an echo server or a stdin/stdout peer, plain or TLS, with any framing. */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Echo every received frame back on the same connection.",
+      "Echo every received frame back on the same connection, or (--mode stdio) print received"
+          + " frames and send lines of stdin.",
       "Prints 'listening on HOST:PORT' when ready; stops on Ctrl-C (SIGINT or SIGTERM), letting"
           + " open connections finish for up to 10 s."
     })
@@ -53,8 +59,35 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--client-auth", paramLabel = "MODE", description = "TLS client certificates: none, optional or required (default: required with --ca, else none).")
   ClientAuth clientAuth;
 
-  @Option(names = "--self-signed", description = "With --tls: make a certificate for localhost, 127.0.0.1 and ::1 and print its SHA-256 fingerprint.")
+  @Option(names = "--self-signed", description = "With --tls: make a certificate for localhost, 127.0.0.1 and ::1 and print its SHA-256 fingerprint (default: off).")
   boolean selfSigned;
+
+  /** What the server does with the frames it receives. */
+  enum Mode {
+    echo,
+    stdio
+  }
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "echo",
+      description = {
+        "echo: send every frame back on its connection. stdio: print every received frame to"
+            + " stdout, prefixed by '[N] ' (the connection's number) while more than one connection"
+            + " is open, and send each line of stdin as one frame to every open connection, or to"
+            + " connection N only when the line is '@N text' (default: ${DEFAULT-VALUE})."
+      })
+  Mode mode;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "With --mode stdio: how frames are printed and stdin lines read: text, hex or"
+          + " base64; under text a frame that is not valid UTF-8 is printed as hex:HEX"
+          + " (default: ${DEFAULT-VALUE}).")
+  Format format;
 
   @Mixin VerboseOption verbosity;
 
@@ -73,23 +106,48 @@ final class ServeCommand implements Callable<Integer> {
     FrameCodec<ByteBuffer> codec = framing.codec(true);
     List<String> notes = new ArrayList<>();
     TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, notes);
-    Echo echo = new Echo(codec, tls, err, verbosity.verbose, idleTimeout);
-    Server server =
+    Server.Builder builder =
         Server.builder()
             .bind(host, port)
             .options(ConnectionOptions.serverDefaults().toBuilder().idleTimeout(idleTimeout).build())
-            .maxConnections(maxConnections)
-            .handler(echo::serve)
-            .listener(echo)
-            .start();
+            .maxConnections(maxConnections);
+    StdioServer stdio = null;
+    if (mode == Mode.stdio) {
+      stdio = new StdioServer(codec, tls, format, new FileOutputStream(FileDescriptor.out), err, verbosity.verbose);
+      builder.handler(stdio::serve).listener(stdio);
+    } else {
+      Echo echo = new Echo(codec, tls, err, verbosity.verbose, idleTimeout);
+      builder.handler(echo::serve).listener(echo);
+    }
+    Server server = builder.start();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.stopAsync().awaitTerminated(), "toolkit-serve-stop"));
     // The ready line comes first, so that a script can wait for it as the first line.
     out.println("listening on " + HostAndPort.fromParts(host, server.port()));
     notes.forEach(out::println);
     out.flush();
+    if (stdio != null) {
+      StdioServer reader = stdio;
+      InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024);
+      ConnectCommand.daemonThread("toolkit-serve-stdin").execute(() -> reader.readInput(stdin));
+    }
     server.awaitTerminated();
     return 0;
+  }
+
+  /** {@code plain} after a TLS handshake as the server, or unchanged without TLS. */
+  static Connection secure(Connection plain, TlsConfig tls) throws IOException {
+    if (tls == null) {
+      return plain;
+    }
+    TlsConnection secure = TlsConnection.server(plain, tls);
+    try {
+      secure.handshake();
+    } catch (IOException | RuntimeException e) {
+      secure.abort();
+      throw e;
+    }
+    return secure;
   }
 
   static String peer(SocketAddress address) {
@@ -120,11 +178,7 @@ final class ServeCommand implements Callable<Integer> {
       String peer = peer(plain.remoteAddress());
       Connection connection = plain;
       try {
-        if (tls != null) {
-          TlsConnection secure = TlsConnection.server(plain, tls);
-          connection = secure;
-          secure.handshake();
-        }
+        connection = secure(plain, tls);
         if (codec == null) {
           echoBytes(connection);
         } else {

@@ -16,25 +16,25 @@ import picocli.CommandLine.Option;
 
 /** The TLS options shared by serve and connect; each side checks the ones that apply to it. */
 final class TlsOptions {
-  @Option(names = "--tls", description = "Use TLS (1.3 or 1.2, AEAD cipher suites only).")
+  @Option(names = "--tls", description = "Use TLS (1.3 or 1.2, AEAD cipher suites only) (default: off).")
   boolean tls;
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain: the server's, or the client's for mutual TLS.")
+  @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain: the server's, or the client's for mutual TLS (default: none).")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "Private key for --cert (PKCS#8, encrypted PKCS#8 with --key-password, PKCS#1, SEC1, Ed25519).")
+  @Option(names = "--key", paramLabel = "PEM", description = "Private key for --cert (PKCS#8, encrypted PKCS#8 with --key-password, PKCS#1, SEC1, Ed25519) (default: none).")
   Path key;
 
-  @Option(names = "--key-password", paramLabel = "PASSWORD", interactive = false, description = "Password of an encrypted --key.")
+  @Option(names = "--key-password", paramLabel = "PASSWORD", interactive = false, description = "Password of an encrypted --key (default: none).")
   char[] keyPassword;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "Trusted CA certificates: on connect, for the server; on serve, for client certificates.")
+  @Option(names = "--ca", paramLabel = "PEM", description = "Trusted CA certificates: on connect, for the server; on serve, for client certificates (default: none; connect then trusts the system's CAs).")
   Path ca;
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
   Duration handshakeTimeout;
 
-  @Option(names = "--alpn", paramLabel = "LIST", description = "Application protocols to offer or accept, comma-separated, e.g. h2,http/1.1.")
+  @Option(names = "--alpn", paramLabel = "LIST", description = "Application protocols to offer or accept, comma-separated, e.g. h2,http/1.1 (default: none).")
   String alpn;
 
   void requireTlsFor(String option, boolean given) {

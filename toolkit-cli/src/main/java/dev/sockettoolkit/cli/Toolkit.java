@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
  * <pre>{@code
  * java -jar toolkit.jar serve --port 7000
  * java -jar toolkit.jar connect 127.0.0.1:7000
+ * java -jar toolkit.jar proxy --listen 7001 --to 127.0.0.1:7000 --latency 50ms --log-frames
  * java -jar toolkit.jar demo
  * }</pre>
  *
@@ -23,10 +24,11 @@ import picocli.CommandLine.Command;
     name = "toolkit",
     mixinStandardHelpOptions = true,
     versionProvider = Toolkit.Version.class,
-    description = "Secure, framed messaging over sockets: serve, connect, make certificates, measure.",
+    description = "Secure, framed messaging over sockets: serve, connect, proxy with faults, make certificates, measure.",
     subcommands = {
       ServeCommand.class,
       ConnectCommand.class,
+      ProxyCommand.class,
       CertCommand.class,
       BenchCommand.class,
       DemoCommand.class,

@@ -53,7 +53,7 @@ class CliIT {
     Jar.Result version = Jar.run("", "--version");
     assertOk(version);
     assertTrue(version.stdout.startsWith("toolkit 0.1.0"), version.toString());
-    for (String command : List.of("serve", "connect", "cert", "bench", "demo")) {
+    for (String command : List.of("serve", "connect", "proxy", "cert", "bench", "demo")) {
       Jar.Result help = Jar.run("", command, "--help");
       assertOk(help);
       assertTrue(help.stdout.contains("Usage: toolkit " + command), help.toString());
@@ -180,12 +180,21 @@ class CliIT {
   @Test
   void selfSignedWithInsecureClient() throws Exception {
     try (Jar.Served s = Jar.serve("--tls", "--self-signed")) {
-      assertTrue(s.stdoutLines.stream().anyMatch(l -> l.matches(".*sha256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}.*"))
-          || waitForFingerprint(s), s.stdoutLines.toString());
+      // stdoutLines grows on the drain thread: read it only under its lock
+      assertTrue(waitForFingerprint(s), () -> snapshot(s));
+      synchronized (s.stdoutLines) {
+        assertTrue(s.stdoutLines.stream().anyMatch(l -> l.matches(".*sha256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}.*")), s.stdoutLines.toString());
+      }
       Jar.Result r = Jar.run(LINES, "connect", s.address(), "--tls", "--insecure");
       assertOk(r);
       assertEquals(LINES, r.stdout);
       assertTrue(r.stderr.startsWith("warning: --insecure"), r.stderr);
+    }
+  }
+
+  private static String snapshot(Jar.Served s) {
+    synchronized (s.stdoutLines) {
+      return s.stdoutLines.toString();
     }
   }
 

@@ -185,4 +185,146 @@ final class Jar {
     }
     return served;
   }
+
+  /**
+   * A running {@code toolkit} process whose stdout lines are collected as they come; its stdin
+   * stays open for the test to write. Closing it kills the process.
+   */
+  static final class Running implements AutoCloseable {
+    final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final CompletableFuture<byte[]> stderr;
+    private final Thread reader;
+
+    private Running(Process process) {
+      this.process = process;
+      this.stderr = drain(process.getErrorStream());
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.reader =
+          new Thread(
+              () -> {
+                try {
+                  String l;
+                  while ((l = out.readLine()) != null) {
+                    synchronized (lines) {
+                      lines.add(l);
+                      lines.notifyAll();
+                    }
+                  }
+                } catch (IOException ignored) {
+                  // process ended
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** The stdout lines so far. */
+    List<String> lines() {
+      synchronized (lines) {
+        return new ArrayList<>(lines);
+      }
+    }
+
+    /** Waits up to 20 s for a stdout line matching {@code regex} and returns its match. */
+    Matcher await(String regex) throws InterruptedException {
+      Pattern pattern = Pattern.compile(regex);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      synchronized (lines) {
+        while (true) {
+          for (String l : lines) {
+            Matcher m = pattern.matcher(l);
+            if (m.matches()) {
+              return m;
+            }
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            fail("no stdout line matched '" + regex + "' in 20 s; got " + lines);
+          }
+          TimeUnit.NANOSECONDS.timedWait(lines, left);
+        }
+      }
+    }
+
+    /** Writes {@code text} to the process's stdin and flushes. */
+    void write(String text) throws IOException {
+      process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+
+    /** Ends the process's stdin and waits up to 20 s for it to exit; returns its status. */
+    int endInputAndWait() throws Exception {
+      process.getOutputStream().close();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        fail("process did not exit in 20 s after its stdin ended; stdout " + lines());
+      }
+      reader.join(5000);
+      return process.exitValue();
+    }
+
+    /** Stops the process and returns what it printed on stderr. */
+    String stopAndReadStderr() throws Exception {
+      close();
+      return new String(stderr.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts {@code toolkit args} with stdin open. */
+  static Running start(String... args) throws IOException {
+    return new Running(new ProcessBuilder(command(args)).start());
+  }
+
+  /** Runs {@code python3 -c script args} to completion (60 s at most); null if python3 is absent. */
+  static Result python(String script, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("python3", "-c", script));
+    command.addAll(List.of(args));
+    Process p;
+    try {
+      p = new ProcessBuilder(command).start();
+    } catch (IOException e) {
+      return null;
+    }
+    CompletableFuture<byte[]> out = drain(p.getInputStream());
+    CompletableFuture<byte[]> err = drain(p.getErrorStream());
+    p.getOutputStream().close();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("python3 did not finish in 60 s");
+    }
+    return new Result(
+        p.exitValue(),
+        new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8),
+        new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+  }
+
+  /** Whether python3 runs here; tests that need it as a peer skip loudly without it. */
+  static boolean hasPython() {
+    try {
+      Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+      boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+      if (!ok) {
+        System.err.println("SKIPPED: python3 is not usable here; tests with a Python peer do not run");
+      }
+      return ok;
+    } catch (Exception e) {
+      System.err.println("SKIPPED: python3 not found on PATH; tests with a Python peer do not run");
+      return false;
+    }
+  }
 }
