@@ -176,8 +176,8 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
    * <p>The handler may send on this or any other channel, and may close this one; it must not
    * receive on this channel ({@link IllegalStateException}). An exception from the handler is
    * thrown from here, the channel stays usable. A codec error met after the batch's first message
-   * ends the batch there; {@code handler} gets the messages before it, and the next call throws
-   * the error.
+   * ends the batch there; {@code handler} gets the messages before it and may still answer them
+   * (the connection is closed once it returns), and the next call throws the error.
    *
    * @return whether {@code handler} was called; {@code false} at the end of the stream
    * @throws IllegalStateException if called from a handler of this channel

@@ -65,6 +65,8 @@ final class Receiver<T> {
   private boolean inHandler;
   /** The pooled body of a large frame in the batch being handled, given back after it; or null. */
   private ByteBuffer lentBody;
+  /** A codec error met while gathering a batch: close the connection after the handler. */
+  private boolean closeAfterBatch;
   /** The batch being handled, and its read-only view; made on first use. */
   private List<T> batch;
   private List<T> batchView;
@@ -155,6 +157,10 @@ final class Receiver<T> {
         }
         if (holdsNoBuffers(state.get())) {
           releaseBuffers(); // put off while the handler ran: its messages may have been views
+        }
+        if (closeAfterBatch) {
+          closeAfterBatch = false;
+          closeAfterFailure(failure);
         }
       }
     } finally {
@@ -396,12 +402,22 @@ final class Receiver<T> {
   /** Records a terminal decoding error and closes the connection. */
   private IOException fail(FrameException e) {
     connectionFailed(e);
+    if (inHandler) {
+      // The batch's earlier messages are still to be handled, and the handler may answer them:
+      // close once it has returned.
+      closeAfterBatch = true;
+    } else {
+      closeAfterFailure(e);
+    }
+    return e;
+  }
+
+  private void closeAfterFailure(IOException e) {
     try {
       connection.close();
     } catch (IOException closeFailure) {
       e.addSuppressed(closeFailure);
     }
-    return e;
   }
 
   private static ConnectionTimeoutException receiveTimeout(Duration timeout, Throwable cause) {

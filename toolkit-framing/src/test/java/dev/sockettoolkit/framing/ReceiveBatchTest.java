@@ -280,6 +280,25 @@ class ReceiveBatchTest {
   }
 
   @Test
+  void theHandlerMayAnswerTheGoodFramesBeforeAMalformedOneThenTheConnectionCloses()
+      throws Exception {
+    FrameCodec<String> lines = FrameCodecs.lines().build();
+    try (ConnectionPair pair = ConnectionPair.inMemory();
+        MessageChannel<String> client = MessageChannel.open(pair.client(), lines)) {
+      MessageChannel<String> b = MessageChannel.open(pair.server(), lines);
+      pair.client().write(
+          ByteBuffer.wrap("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)),
+          ByteBuffer.wrap(new byte[] {(byte) 0xC0, '\n'}));
+      assertTrue(b.receiveBatch(b::sendAll), "the echo of the good frames is sent");
+      assertFalse(pair.server().isOpen(), "closed once the handler returned");
+      assertEquals("one", client.receive());
+      assertEquals("two", client.receive());
+      assertNull(client.receive(), "then the end of the stream");
+      assertThrows(MalformedFrameException.class, () -> b.receiveBatch(x -> {}));
+    }
+  }
+
+  @Test
   void aSkippedTooLongFrameAfterGoodOnesIsReportedByTheNextCall() throws Exception {
     LengthPrefixCodec codec =
         FrameCodecs.lengthPrefix().width(2).maxFrameSize(10).onTooLong(TooLongPolicy.DISCARD).build();
