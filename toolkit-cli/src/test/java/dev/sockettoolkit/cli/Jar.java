@@ -121,15 +121,7 @@ final class Jar {
 
     @Override
     public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      stop(process);
     }
   }
 
@@ -273,15 +265,7 @@ final class Jar {
 
     @Override
     public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      stop(process);
     }
   }
 
@@ -325,6 +309,19 @@ final class Jar {
     } catch (Exception e) {
       System.err.println("SKIPPED: python3 not found on PATH; tests with a Python peer do not run");
       return false;
+    }
+  }
+
+  /** Asks {@code process} to stop, and kills it if it has not within 20 s. */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
