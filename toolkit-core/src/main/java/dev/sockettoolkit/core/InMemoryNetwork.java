@@ -26,7 +26,9 @@ final class InMemoryNetwork {
       throws IOException {
     Listener listener = new Listener(address.listener(), backlog, options);
     if (LISTENERS.putIfAbsent(address.name(), listener) != null) {
-      throw new IOException("cannot bind " + address.listener() + ": the address is in use");
+      throw new IOException(
+          "cannot bind " + address.listener() + ": another server in this JVM is bound to it; stop"
+              + " that server first, or bind a different name");
     }
     return listener;
   }

@@ -66,7 +66,8 @@ class InMemoryServerTest {
           assertThrows(
               IOException.class,
               () -> Server.builder().bind(address).handler(TestSupport.ECHO).start());
-      assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
+      assertTrue(
+          inUse.getMessage().contains("another server in this JVM is bound to it"), inUse.getMessage());
       assertTrue(server.isRunning());
     }
     try (Server again = Server.builder().bind(address).handler(TestSupport.ECHO).start()) {
