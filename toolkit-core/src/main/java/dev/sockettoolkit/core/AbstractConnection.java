@@ -28,22 +28,29 @@ abstract class AbstractConnection implements Connection {
   private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(36_500).toNanos();
 
   final ConnectionOptions options;
+  /** The clock of the timeouts; {@code options.timeSource()}. */
+  final TimeSource time;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final long writeTimeoutNanos;
   private final long idleTimeoutNanos;
 
   private final ConnectionState state = new ConnectionState("half-closed");
   private volatile Kind expired;
-  private volatile long lastActivity = System.nanoTime();
+  private volatile long lastActivity;
   /** When the write in progress last moved bytes; 0 when no write is in progress. */
   private volatile long writeProgress;
   /** {@link ConnectionTimer}'s: when it next checks this connection. */
   long timerDue;
   /** {@link ConnectionTimer}'s: the next connection in its list. */
   AbstractConnection timerNext;
+  /** On a time source other than the system's: the pending idle and write checks, or null. */
+  private volatile TimeSource.Scheduled idleCheck;
+  private volatile TimeSource.Scheduled writeCheck;
 
   AbstractConnection(ConnectionOptions options) {
     this.options = Objects.requireNonNull(options, "options");
+    this.time = options.timeSource();
+    this.lastActivity = time.nanoTime();
     // Capped so that clock arithmetic cannot overflow; a century is as good as no limit.
     this.writeTimeoutNanos = Math.min(options.writeTimeout().toNanos(), MAX_TIMEOUT_NANOS);
     this.idleTimeoutNanos = Math.min(options.idleTimeout().toNanos(), MAX_TIMEOUT_NANOS);
@@ -51,9 +58,50 @@ abstract class AbstractConnection implements Connection {
 
   /** Starts timeout enforcement; call once the connection is fully constructed. */
   final void startTimeouts() {
-    if (hasTimeouts()) {
-      ConnectionTimer.register(this);
+    if (!hasTimeouts()) {
+      return;
     }
+    if (time.isSystem()) {
+      ConnectionTimer.register(this);
+    } else if (idleTimeoutNanos > 0) {
+      // Another clock (a test's virtual one) runs each check exactly at its deadline instead; a
+      // write schedules its own check while it lasts, so an idle clock has nothing to jump to.
+      scheduleIdleCheck(lastActivity + idleTimeoutNanos);
+    }
+  }
+
+  private void scheduleIdleCheck(long deadline) {
+    idleCheck = time.schedule(deadline, this::checkIdle);
+  }
+
+  private void checkIdle() {
+    if (state.isClosed()) {
+      return;
+    }
+    long last = lastActivity;
+    if (time.nanoTime() - last >= idleTimeoutNanos) {
+      expire(Kind.IDLE);
+    } else {
+      scheduleIdleCheck(last + idleTimeoutNanos);
+    }
+  }
+
+  private void checkWrite() {
+    long progress = writeProgress;
+    if (state.isClosed() || progress == 0) {
+      return;
+    }
+    if (time.nanoTime() - progress >= writeTimeoutNanos) {
+      expire(Kind.WRITE);
+    } else {
+      writeCheck = time.schedule(progress + writeTimeoutNanos, this::checkWrite);
+    }
+  }
+
+  /** The clock of this connection's timeouts, from its options. */
+  @Override
+  public TimeSource timeSource() {
+    return time;
   }
 
   private boolean hasTimeouts() {
@@ -97,7 +145,7 @@ abstract class AbstractConnection implements Connection {
     }
     try {
       int n = readImpl(dst, options.readTimeout().toNanos());
-      lastActivity = System.nanoTime();
+      lastActivity = time.nanoTime();
       return n;
     } catch (IOException e) {
       throw readFailure(e, options.readTimeout(), true);
@@ -113,7 +161,7 @@ abstract class AbstractConnection implements Connection {
     }
     try {
       int n = readImpl(dst, timeout.toNanos());
-      lastActivity = System.nanoTime();
+      lastActivity = time.nanoTime();
       return n;
     } catch (IOException e) {
       throw readFailure(e, timeout, false);
@@ -161,18 +209,27 @@ abstract class AbstractConnection implements Connection {
           first++;
           continue;
         }
-        long now = System.nanoTime();
+        long now = time.nanoTime();
+        boolean starting = writeProgress == 0;
         writeProgress = now;
         lastActivity = now;
+        if (starting && writeTimeoutNanos > 0 && !time.isSystem()) {
+          writeCheck = time.schedule(now + writeTimeoutNanos, this::checkWrite);
+        }
         writeChunk(srcs, first);
       }
-      lastActivity = System.nanoTime();
+      lastActivity = time.nanoTime();
     } catch (ConnectionClosedException | ConnectionResetException | ConnectionTimeoutException e) {
       throw e;
     } catch (IOException e) {
       throw failure(e, "write");
     } finally {
       writeProgress = 0;
+      TimeSource.Scheduled check = writeCheck;
+      if (check != null) {
+        writeCheck = null;
+        check.cancel();
+      }
       writeLock.unlock();
     }
   }
@@ -248,9 +305,21 @@ abstract class AbstractConnection implements Connection {
   private State markClosed() {
     State before = state.close();
     if (before != State.CLOSED && hasTimeouts()) {
-      ConnectionTimer.closed();
+      if (time.isSystem()) {
+        ConnectionTimer.closed();
+      } else {
+        cancelChecks();
+      }
     }
     return before;
+  }
+
+  private void cancelChecks() {
+    for (TimeSource.Scheduled check : new TimeSource.Scheduled[] {idleCheck, writeCheck}) {
+      if (check != null) {
+        check.cancel();
+      }
+    }
   }
 
   private void ensureOpen(String operation) throws IOException {

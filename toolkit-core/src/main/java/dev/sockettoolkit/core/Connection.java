@@ -100,6 +100,15 @@ public interface Connection extends Closeable {
   /** Whether neither {@link #close()} nor {@link #abort()} has been called and no fatal error occurred. */
   boolean isOpen();
 
+  /**
+   * The clock this connection measures its timeouts on: {@link TimeSource#system()} unless its
+   * {@link ConnectionOptions#timeSource()} chose another. Layers on top of a connection (framing,
+   * TLS) measure theirs on the same clock.
+   */
+  default TimeSource timeSource() {
+    return TimeSource.system();
+  }
+
   /** This end's address: an {@code InetSocketAddress}, a {@code UnixDomainSocketAddress}, or an in-memory name. */
   SocketAddress localAddress();
 

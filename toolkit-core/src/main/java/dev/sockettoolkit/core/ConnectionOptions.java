@@ -35,6 +35,9 @@ import java.util.Objects;
  *       vanished without a reset</td></tr>
  *   <tr><td>buffer sizes</td><td>OS default</td><td>OS default</td><td>the kernel autotunes
  *       them</td></tr>
+ *   <tr><td>time source</td><td>{@link TimeSource#system()}</td><td>{@link
+ *       TimeSource#system()}</td><td>timeouts run on real time; tests may choose a virtual
+ *       clock</td></tr>
  * </table>
  */
 public final class ConnectionOptions {
@@ -50,6 +53,7 @@ public final class ConnectionOptions {
   private final boolean keepAlive;
   private final int receiveBufferSize;
   private final int sendBufferSize;
+  private final TimeSource timeSource;
 
   private ConnectionOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -60,6 +64,7 @@ public final class ConnectionOptions {
     this.keepAlive = b.keepAlive;
     this.receiveBufferSize = b.receiveBufferSize;
     this.sendBufferSize = b.sendBufferSize;
+    this.timeSource = b.timeSource;
   }
 
   /** The defaults for clients; see the table above. */
@@ -122,6 +127,11 @@ public final class ConnectionOptions {
     return sendBufferSize;
   }
 
+  /** The clock the timeouts are measured on; {@link TimeSource#system()} unless chosen otherwise. */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ConnectionOptions)) {
@@ -135,14 +145,15 @@ public final class ConnectionOptions {
         && tcpNoDelay == that.tcpNoDelay
         && keepAlive == that.keepAlive
         && receiveBufferSize == that.receiveBufferSize
-        && sendBufferSize == that.sendBufferSize;
+        && sendBufferSize == that.sendBufferSize
+        && timeSource.equals(that.timeSource);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         connectTimeout, readTimeout, writeTimeout, idleTimeout, tcpNoDelay, keepAlive,
-        receiveBufferSize, sendBufferSize);
+        receiveBufferSize, sendBufferSize, timeSource);
   }
 
   @Override
@@ -155,6 +166,7 @@ public final class ConnectionOptions {
         + ", keepAlive=" + keepAlive
         + ", receiveBufferSize=" + receiveBufferSize
         + ", sendBufferSize=" + sendBufferSize
+        + (timeSource.isSystem() ? "" : ", timeSource=" + timeSource)
         + "}";
   }
 
@@ -168,6 +180,7 @@ public final class ConnectionOptions {
     private boolean keepAlive = true;
     private int receiveBufferSize;
     private int sendBufferSize;
+    private TimeSource timeSource = TimeSource.system();
 
     private Builder() {}
 
@@ -180,6 +193,7 @@ public final class ConnectionOptions {
       this.keepAlive = o.keepAlive;
       this.receiveBufferSize = o.receiveBufferSize;
       this.sendBufferSize = o.sendBufferSize;
+      this.timeSource = o.timeSource;
     }
 
     /** Sets the connect timeout (default 10 s); zero leaves it to the OS. */
@@ -229,6 +243,16 @@ public final class ConnectionOptions {
     public Builder sendBufferSize(int bytes) {
       checkArgument(bytes >= 0, "sendBufferSize must be >= 0, got %s", bytes);
       this.sendBufferSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the clock that the timeouts are measured on (default {@link TimeSource#system()}); a
+     * test passes a virtual one, such as the testkit's {@code VirtualClock}, to run real timeout
+     * values without waiting for them.
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
       return this;
     }
 

@@ -52,8 +52,8 @@ public record ConnectionPair(Connection client, Connection server) implements Au
     long id = IDS.incrementAndGet();
     SocketAddress clientAddress = InMemoryAddress.end(String.valueOf(id), "client");
     SocketAddress serverAddress = InMemoryAddress.end(String.valueOf(id), "server");
-    PipeBuffer toServer = new PipeBuffer(bufferSize);
-    PipeBuffer toClient = new PipeBuffer(bufferSize);
+    PipeBuffer toServer = new PipeBuffer(bufferSize, options.timeSource());
+    PipeBuffer toClient = new PipeBuffer(bufferSize, options.timeSource());
     PipeConnection client =
         new PipeConnection(toClient, toServer, clientAddress, serverAddress, options);
     PipeConnection server =

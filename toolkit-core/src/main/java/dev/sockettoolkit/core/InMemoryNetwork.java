@@ -88,8 +88,9 @@ final class InMemoryNetwork {
     Connection connect(ConnectionOptions clientOptions) throws ConnectException {
       InMemoryAddress clientAddress =
           InMemoryAddress.end(address.name(), "client-" + clients.incrementAndGet());
-      PipeBuffer toServer = new PipeBuffer(ConnectionPair.DEFAULT_BUFFER_SIZE);
-      PipeBuffer toClient = new PipeBuffer(ConnectionPair.DEFAULT_BUFFER_SIZE);
+      TimeSource time = PipeBuffer.shared(clientOptions.timeSource(), options.timeSource());
+      PipeBuffer toServer = new PipeBuffer(ConnectionPair.DEFAULT_BUFFER_SIZE, time);
+      PipeBuffer toClient = new PipeBuffer(ConnectionPair.DEFAULT_BUFFER_SIZE, time);
       PipeConnection client =
           new PipeConnection(toClient, toServer, clientAddress, address, clientOptions);
       PipeConnection server = new PipeConnection(toServer, toClient, address, clientAddress, options);
@@ -103,7 +104,7 @@ final class InMemoryNetwork {
               "connection refused: the backlog of " + address + " (" + backlog + ") is full");
         }
         pending.add(server);
-        arrived.signal();
+        options.timeSource().signalAll(arrived);
       } finally {
         lock.unlock();
       }
@@ -131,8 +132,20 @@ final class InMemoryNetwork {
       PipeConnection server;
       lock.lock();
       try {
+        boolean interrupted = false;
         while (pending.isEmpty() && !closed) {
-          arrived.awaitUninterruptibly();
+          if (options.timeSource().isSystem()) {
+            arrived.awaitUninterruptibly();
+          } else {
+            try {
+              options.timeSource().await(lock, arrived, false, 0);
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
         if (closed) {
           return null;
@@ -156,7 +169,7 @@ final class InMemoryNetwork {
         for (PipeConnection queued; (queued = pending.poll()) != null; ) {
           queued.abort();
         }
-        arrived.signalAll();
+        options.timeSource().signalAll(arrived);
       } finally {
         lock.unlock();
       }

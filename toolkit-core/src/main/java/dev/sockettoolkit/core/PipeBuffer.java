@@ -14,9 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The bound is the backpressure: a writer blocks while the buffer is full, as it would on a
  * full TCP send buffer.
+ *
+ * <p>Every wait and every wake-up goes through the pipe's {@link TimeSource}, so that a virtual
+ * clock knows when the threads on both ends are blocked and can fire read timeouts in its time.
  */
 final class PipeBuffer {
   private final byte[] ring;
+  private final TimeSource time;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private final Condition writable = lock.newCondition();
@@ -27,24 +31,34 @@ final class PipeBuffer {
   private boolean writerClosed;
   private boolean reset;
 
-  PipeBuffer(int capacity) {
+  PipeBuffer(int capacity, TimeSource time) {
     this.ring = new byte[capacity];
+    this.time = time;
+  }
+
+  /** The source whose waits a pipe between ends on {@code a} and {@code b} uses: not the system's if either is another. */
+  static TimeSource shared(TimeSource a, TimeSource b) {
+    return a.isSystem() ? b : a;
   }
 
   /** Reads what is buffered (at least one byte), waiting up to {@code timeoutNanos} (0: forever). */
   int read(ByteBuffer dst, long timeoutNanos) throws IOException {
     lock.lock();
     try {
-      long remaining = timeoutNanos;
+      long deadline = timeoutNanos == 0 ? 0 : time.nanoTime() + timeoutNanos;
+      boolean interrupted = false;
       while (count == 0 && !writerShutdown && !reset && !readerClosed) {
         if (timeoutNanos == 0) {
-          readable.awaitUninterruptibly();
+          interrupted |= awaitUninterruptibly(readable);
         } else {
-          if (remaining <= 0) {
+          if (time.nanoTime() - deadline >= 0) {
             throw new SocketTimeoutException("read timed out");
           }
-          remaining = readable.awaitNanos(remaining);
+          time.await(lock, readable, true, deadline);
         }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       if (readerClosed) {
         throw new AsynchronousCloseException();
@@ -61,7 +75,7 @@ final class PipeBuffer {
       dst.put(ring, 0, n - first);
       head = (head + n) % ring.length;
       count -= n;
-      writable.signalAll();
+      time.signalAll(writable);
       return n;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -76,8 +90,12 @@ final class PipeBuffer {
     lock.lock();
     try {
       while (count == ring.length && !reset && !readerClosed && !writerClosed) {
-        // The write timeout is enforced by the shared timer, which aborts and signals us.
-        writable.await(1, TimeUnit.SECONDS);
+        // The write timeout is enforced by the connection's timer, which aborts and signals us.
+        if (time.isSystem()) {
+          writable.await(1, TimeUnit.SECONDS);
+        } else {
+          time.await(lock, writable, false, 0);
+        }
       }
       if (writerClosed) {
         throw new AsynchronousCloseException();
@@ -94,7 +112,7 @@ final class PipeBuffer {
       src.get(ring, tail, first);
       src.get(ring, 0, n - first);
       count += n;
-      readable.signalAll();
+      time.signalAll(readable);
       return n;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -137,12 +155,26 @@ final class PipeBuffer {
         });
   }
 
+  /** Waits on {@code condition} without a deadline; whether the thread was interrupted meanwhile. */
+  private boolean awaitUninterruptibly(Condition condition) {
+    if (time.isSystem()) {
+      condition.awaitUninterruptibly();
+      return false;
+    }
+    try {
+      time.await(lock, condition, false, 0);
+      return false;
+    } catch (InterruptedException e) {
+      return true;
+    }
+  }
+
   private void update(Runnable change) {
     lock.lock();
     try {
       change.run();
-      readable.signalAll();
-      writable.signalAll();
+      time.signalAll(readable);
+      time.signalAll(writable);
     } finally {
       lock.unlock();
     }

@@ -84,7 +84,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   private Server(Builder b) {
     this.requestedAddress = b.address;
     this.handler = b.handler;
-    this.options = b.options;
+    this.options =
+        b.timeSource == null ? b.options : b.options.toBuilder().timeSource(b.timeSource).build();
     this.listener = b.listener;
     this.maxConnections = b.maxConnections;
     this.backlog = b.backlog;
@@ -149,6 +150,7 @@ public final class Server extends AbstractService implements AutoCloseable {
               : SocketListening.bind(requestedAddress, backlog, options);
       boundAddress = listening.localAddress();
       acceptThread = new Thread(this::acceptLoop, "toolkit-accept " + boundAddress);
+      options.timeSource().threadStarting(acceptThread);
       acceptThread.start();
       notifyStarted();
     } catch (IOException | RuntimeException e) {
@@ -164,6 +166,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     joinAcceptThread();
     Thread stopper = new Thread(this::shutDown, "toolkit-stop " + boundAddress);
     stopper.setDaemon(true);
+    options.timeSource().threadStarting(stopper);
     stopper.start();
   }
 
@@ -206,14 +209,15 @@ public final class Server extends AbstractService implements AutoCloseable {
   }
 
   private boolean awaitDrained(Duration timeout) throws InterruptedException {
-    long remaining = timeout.toNanos();
+    TimeSource time = options.timeSource();
+    long deadline = time.nanoTime() + timeout.toNanos();
     countLock.lock();
     try {
       while (active > 0) {
-        if (remaining <= 0) {
+        if (time.nanoTime() - deadline >= 0) {
           return false;
         }
-        remaining = drained.awaitNanos(remaining);
+        time.await(countLock, drained, true, deadline);
       }
       return true;
     } finally {
@@ -260,6 +264,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     notifyListener(() -> listener.accepted(connection));
     try {
       Thread thread = handlerThreads.newThread(new Serving(connection));
+      options.timeSource().threadStarting(thread);
       connections.put(connection, thread);
       thread.start();
     } catch (RuntimeException | OutOfMemoryError e) {
@@ -341,7 +346,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     try {
       active--;
       if (active == 0) {
-        drained.signalAll();
+        options.timeSource().signalAll(drained);
       }
     } finally {
       countLock.unlock();
@@ -396,6 +401,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     private int backlog = 1024;
     private Duration drainTimeout = Duration.ofSeconds(10);
     private ThreadMode threadMode = ThreadMode.best();
+    private TimeSource timeSource;
 
     private Builder() {}
 
@@ -430,6 +436,16 @@ public final class Server extends AbstractService implements AutoCloseable {
     /** Options for accepted connections (default {@link ConnectionOptions#serverDefaults()}). */
     public Builder options(ConnectionOptions options) {
       this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * The clock of the accepted connections' timeouts and of the drain timeout (default the one
+     * of {@link #options}, {@link TimeSource#system()} unless chosen there). Tests pass the
+     * testkit's {@code VirtualClock} to run a server with its real timeouts in virtual time.
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
       return this;
     }
 

@@ -189,14 +189,14 @@ final class Receiver<T> {
     }
   }
 
-  private static long deadline(Duration timeout) {
+  private long deadline(Duration timeout) {
     if (timeout == null) {
       return 0;
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
-    return System.nanoTime() + timeout.toNanos();
+    return connection.timeSource().nanoTime() + timeout.toNanos();
   }
 
   private void checkNotInHandler() {
@@ -250,7 +250,7 @@ final class Receiver<T> {
       }
       Duration wait = null;
       if (timeout != null) {
-        long left = deadline - System.nanoTime();
+        long left = deadline - connection.timeSource().nanoTime();
         if (left <= 0) {
           throw receiveTimeout(timeout, null);
         }

@@ -147,7 +147,7 @@ final class ConditionedConnection extends ForwardingConnection {
   private void send(ByteBuffer piece) throws IOException {
     int n = piece.remaining();
     if (limiter != null && n > 0) {
-      limiter.acquire(n);
+      pace(n);
     }
     if (delayLine != null) {
       delayLine.send(piece);
@@ -155,6 +155,18 @@ final class ConditionedConnection extends ForwardingConnection {
       delegate.write(piece);
     }
     offset += n;
+  }
+
+  /**
+   * Holds back {@code n} bytes to the bandwidth: by the rate limiter in real time, or, under a
+   * virtual clock, by sleeping the time the bytes take on the wire.
+   */
+  private void pace(int n) throws IOException {
+    if (delegate.timeSource() instanceof VirtualClock) {
+      sleep(Duration.ofNanos(n * 1_000_000_000L / conditions.bytesPerSecond()));
+    } else {
+      limiter.acquire(n);
+    }
   }
 
   private void inject(Fault fault) throws IOException {
@@ -183,9 +195,14 @@ final class ConditionedConnection extends ForwardingConnection {
     }
   }
 
-  private static void sleep(Duration duration) throws IOException {
+  /** Waits {@code duration} of the connection's time: virtual under a {@link VirtualClock}. */
+  private void sleep(Duration duration) throws IOException {
     try {
-      Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+      if (delegate.timeSource() instanceof VirtualClock clock) {
+        clock.sleep(duration);
+      } else {
+        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted during an injected stall");

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.testkit;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.TimeSource;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -68,6 +69,11 @@ public abstract class ForwardingConnection implements Connection {
   @Override
   public boolean isOpen() {
     return delegate.isOpen();
+  }
+
+  @Override
+  public TimeSource timeSource() {
+    return delegate.timeSource();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sockettoolkit.tls;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.sockettoolkit.core.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -80,6 +82,7 @@ public final class TlsConfig {
   private final List<String> alpn;
   private final boolean hostnameVerification;
   private final Duration handshakeTimeout;
+  private final TimeSource timeSource;
   private final List<String> protocols;
   private final List<String> cipherSuites;
   private final int maxHandshakeBytes;
@@ -96,6 +99,7 @@ public final class TlsConfig {
     this.alpn = List.copyOf(b.alpn);
     this.hostnameVerification = b.hostnameVerification;
     this.handshakeTimeout = b.handshakeTimeout;
+    this.timeSource = b.timeSource;
     this.protocols = List.copyOf(b.protocols);
     this.cipherSuites = List.copyOf(b.cipherSuites);
     this.maxHandshakeBytes = b.maxHandshakeBytes;
@@ -162,6 +166,14 @@ public final class TlsConfig {
     return handshakeTimeout;
   }
 
+  /**
+   * The clock of the handshake and close_notify timeouts, if one was chosen; otherwise each
+   * connection uses its transport's {@link dev.sockettoolkit.core.Connection#timeSource()}.
+   */
+  public Optional<TimeSource> timeSource() {
+    return Optional.ofNullable(timeSource);
+  }
+
   /** Enabled protocol versions. */
   public List<String> protocols() {
     return protocols;
@@ -207,6 +219,7 @@ public final class TlsConfig {
     List<String> alpn = List.of();
     boolean hostnameVerification = true;
     Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
+    TimeSource timeSource;
     List<String> protocols = DEFAULT_PROTOCOLS;
     List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
     int maxHandshakeBytes = DEFAULT_MAX_HANDSHAKE_BYTES;
@@ -242,6 +255,17 @@ public final class TlsConfig {
     public B handshakeTimeout(Duration timeout) {
       checkArgument(!timeout.isNegative() && !timeout.isZero(), "handshake timeout must be positive: %s", timeout);
       this.handshakeTimeout = timeout;
+      return self();
+    }
+
+    /**
+     * The clock that the handshake and close_notify timeouts are measured on. By default a
+     * connection uses its transport's ({@link dev.sockettoolkit.core.ConnectionOptions#timeSource()}),
+     * so a test that gives its in-memory connections the testkit's {@code VirtualClock} runs the
+     * 10 s handshake timeout in virtual time without setting it here too.
+     */
+    public B timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
       return self();
     }
 

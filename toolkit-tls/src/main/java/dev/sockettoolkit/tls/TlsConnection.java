@@ -3,6 +3,7 @@ package dev.sockettoolkit.tls;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionHandler;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
@@ -216,6 +217,12 @@ public final class TlsConnection implements Connection {
   @Override
   public boolean isOpen() {
     return io.isOpen();
+  }
+
+  /** The clock of this connection's timeouts: the config's, if it chose one, else the transport's. */
+  @Override
+  public TimeSource timeSource() {
+    return io.time();
   }
 
   @Override

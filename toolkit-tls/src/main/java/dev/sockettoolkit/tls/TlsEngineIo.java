@@ -1,6 +1,7 @@
 package dev.sockettoolkit.tls;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.internal.ConnectionState;
@@ -43,7 +44,7 @@ final class TlsEngineIo {
   private volatile TlsSession session;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
-    this.tls = new TlsState(transport, engine);
+    this.tls = new TlsState(transport, engine, config.timeSource().orElse(transport.timeSource()));
     this.transport = transport;
     this.engine = engine;
     this.config = config;
@@ -53,6 +54,10 @@ final class TlsEngineIo {
 
   Connection transport() {
     return transport;
+  }
+
+  TimeSource time() {
+    return tls.time;
   }
 
   private String peer() {
@@ -131,7 +136,7 @@ final class TlsEngineIo {
   }
 
   private void runHandshake() throws IOException {
-    long deadline = System.nanoTime() + config.handshakeTimeout().toNanos();
+    long deadline = tls.time.nanoTime() + config.handshakeTimeout().toNanos();
     int handshakeBytes = 0;
     int idle = 0;
     try {
@@ -203,7 +208,7 @@ final class TlsEngineIo {
 
   /** Reads handshake bytes, turning read timeouts into the handshake timeout. */
   private int fillHandshake(long deadline) throws IOException {
-    long remaining = deadline - System.nanoTime();
+    long remaining = deadline - tls.time.nanoTime();
     if (remaining <= 0) {
       throw handshakeTimeout(null);
     }
@@ -345,10 +350,10 @@ final class TlsEngineIo {
     try {
       transport.shutdownOutput();
       ByteBuffer scratch = ByteBuffer.allocate(8192);
-      long deadline = System.nanoTime() + FAILURE_LINGER.toNanos();
+      long deadline = tls.time.nanoTime() + FAILURE_LINGER.toNanos();
       int drained = 0;
       while (drained < FAILURE_LINGER_BYTES) {
-        long remaining = deadline - System.nanoTime();
+        long remaining = deadline - tls.time.nanoTime();
         if (remaining <= 0) {
           break;
         }

@@ -75,10 +75,10 @@ final class TlsReader {
       return failure;
     }
     try {
-      long deadline = System.nanoTime() + ALERT_WAIT.toNanos();
+      long deadline = tls.time.nanoTime() + ALERT_WAIT.toNanos();
       for (int i = 0; i < 16; i++) {
         if (recordLength() < 0) {
-          long remaining = deadline - System.nanoTime();
+          long remaining = deadline - tls.time.nanoTime();
           if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
             return failure;
           }
@@ -215,7 +215,7 @@ final class TlsReader {
       if (!dst.hasRemaining()) {
         return 0;
       }
-      long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+      long deadline = timeout == null ? 0 : tls.time.nanoTime() + timeout.toNanos();
       int idle = 0;
       boolean viaAppIn = false;
       while (true) {
@@ -229,7 +229,7 @@ final class TlsReader {
         if (length < 0) {
           Duration wait = null;
           if (timeout != null) {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - tls.time.nanoTime();
             if (remaining <= 0) {
               throw new ConnectionTimeoutException(
                   ConnectionTimeoutException.Kind.READ, timeout,
@@ -351,11 +351,11 @@ final class TlsReader {
       return;
     }
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
+      long deadline = tls.time.nanoTime() + timeout.toNanos();
       for (int steps = 0; !inboundDone && readFailure == null && steps < 10_000; steps++) {
         appIn.clear().limit(0);
         if (recordLength() < 0) {
-          long remaining = deadline - System.nanoTime();
+          long remaining = deadline - tls.time.nanoTime();
           if (remaining <= 0 || fill(Duration.ofNanos(remaining)) < 0) {
             return;
           }

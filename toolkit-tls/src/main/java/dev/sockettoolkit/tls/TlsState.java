@@ -1,6 +1,7 @@
 package dev.sockettoolkit.tls;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.internal.BufferPool;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import java.io.IOException;
@@ -27,14 +28,17 @@ final class TlsState {
   static final BufferPool CIPHERTEXT = BufferPool.heap(4 * TlsRecords.MAX_RECORD_LENGTH);
 
   final Connection transport;
+  /** The clock of the handshake and closing timeouts. */
+  final TimeSource time;
   final SSLEngine engine;
   final boolean client;
   /** The largest record the engine writes or reads, header included. */
   final int packetSize;
   final ConnectionState state = new ConnectionState("close_notify sent");
 
-  TlsState(Connection transport, SSLEngine engine) {
+  TlsState(Connection transport, SSLEngine engine, TimeSource time) {
     this.transport = transport;
+    this.time = time;
     this.engine = engine;
     this.client = engine.getUseClientMode();
     this.packetSize =

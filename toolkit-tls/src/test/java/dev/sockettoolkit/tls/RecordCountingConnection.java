@@ -1,6 +1,7 @@
 package dev.sockettoolkit.tls;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.TimeSource;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -88,6 +89,11 @@ final class RecordCountingConnection implements Connection {
   @Override
   public boolean isOpen() {
     return delegate.isOpen();
+  }
+
+  @Override
+  public TimeSource timeSource() {
+    return delegate.timeSource();
   }
 
   @Override

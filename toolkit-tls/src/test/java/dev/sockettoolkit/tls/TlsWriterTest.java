@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.TimeSource;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -20,7 +21,7 @@ class TlsWriterTest {
     engine.setUseClientMode(true);
     engine.setEnabledCipherSuites(new String[0]); // every wrap fails: nothing to offer
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
-      TlsState tls = new TlsState(pair.client(), engine);
+      TlsState tls = new TlsState(pair.client(), engine, TimeSource.system());
       TlsWriter writer = new TlsWriter(tls, failure -> failure);
       // The first wrap starts the handshake, and fails.
       assertThrows(SSLException.class, writer::wrapAndFlush);
