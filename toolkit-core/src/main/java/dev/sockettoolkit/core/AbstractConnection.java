@@ -226,11 +226,11 @@ abstract class AbstractConnection implements Connection {
     } finally {
       writeProgress = 0;
       TimeSource.Scheduled check = writeCheck;
+      writeCheck = null;
+      writeLock.unlock();
       if (check != null) {
-        writeCheck = null;
         check.cancel();
       }
-      writeLock.unlock();
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.Lock;
  *       .start();
  *   Connection client = Client.connect(InMemoryAddress.named("chat"),
  *       ConnectionOptions.defaults().toBuilder().timeSource(clock).build());
- *   client.read(ByteBuffer.allocate(1));       // -1 after 5 virtual minutes
+ *   client.read(ByteBuffer.allocate(1));       // reset by the server after 5 virtual minutes
  * }
  * }</pre>
  *

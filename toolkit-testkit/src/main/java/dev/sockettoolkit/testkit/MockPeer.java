@@ -3,6 +3,7 @@ package dev.sockettoolkit.testkit;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.InMemoryAddress;
 import dev.sockettoolkit.core.Server;
+import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.framing.FrameCodec;
 import dev.sockettoolkit.framing.MessageChannel;
 import dev.sockettoolkit.tls.TlsConfig;
@@ -54,6 +55,8 @@ public final class MockPeer<T> implements AutoCloseable {
 
   private final FrameCodec<T> codec;
   private final Server server;
+  /** The clock of the timeouts, delays and stalls: the connection's, or the one given. */
+  private final TimeSource time;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Step<T>> script = new ArrayList<>(); // guarded by lock
@@ -68,24 +71,36 @@ public final class MockPeer<T> implements AutoCloseable {
   private volatile Duration timeout = Duration.ofSeconds(5);
   private volatile long stalledUntil;
 
-  private MockPeer(FrameCodec<T> codec, Server server) {
+  private MockPeer(FrameCodec<T> codec, Server server, TimeSource time) {
     this.codec = codec;
     this.server = server;
+    this.time = time;
   }
 
   /** A server-side peer listening on a fresh {@link InMemoryAddress}. */
   public static <T> MockPeer<T> inMemory(FrameCodec<T> codec) throws IOException {
-    return listening(codec, InMemoryAddress.named("mock-peer-" + NAMES.incrementAndGet()), null);
+    return inMemory(codec, TimeSource.system());
+  }
+
+  /**
+   * A server-side peer listening on a fresh {@link InMemoryAddress}, on {@code time}: with a
+   * {@link VirtualClock}, its connection's timeouts, its {@code delay} and {@code stall} steps and
+   * the waits of {@code expect}, {@link #takeReceived} and {@link #verify} run in virtual time.
+   */
+  public static <T> MockPeer<T> inMemory(FrameCodec<T> codec, TimeSource time) throws IOException {
+    Objects.requireNonNull(time, "time");
+    return listening(
+        codec, InMemoryAddress.named("mock-peer-" + NAMES.incrementAndGet()), null, time);
   }
 
   /** A server-side peer listening on 127.0.0.1, any free port. */
   public static <T> MockPeer<T> tcp(FrameCodec<T> codec) throws IOException {
-    return listening(codec, null, null);
+    return listening(codec, null, null, TimeSource.system());
   }
 
   /** A server-side peer speaking TLS with {@code config} on 127.0.0.1, any free port. */
   public static <T> MockPeer<T> tls(FrameCodec<T> codec, TlsConfig config) throws IOException {
-    return listening(codec, null, Objects.requireNonNull(config, "config"));
+    return listening(codec, null, Objects.requireNonNull(config, "config"), TimeSource.system());
   }
 
   /**
@@ -94,21 +109,24 @@ public final class MockPeer<T> implements AutoCloseable {
    */
   public static <T> MockPeer<T> on(Connection connection, FrameCodec<T> codec) {
     Objects.requireNonNull(connection, "connection");
-    MockPeer<T> peer = new MockPeer<>(Objects.requireNonNull(codec, "codec"), null);
+    MockPeer<T> peer =
+        new MockPeer<>(Objects.requireNonNull(codec, "codec"), null, connection.timeSource());
     Thread runner = new Thread(() -> peer.serveQuietly(connection), "mock-peer " + connection);
     runner.setDaemon(true);
+    VirtualClock.starting(peer.time, runner);
     runner.start();
     return peer;
   }
 
   private static <T> MockPeer<T> listening(
-      FrameCodec<T> codec, SocketAddress bind, TlsConfig tls) throws IOException {
+      FrameCodec<T> codec, SocketAddress bind, TlsConfig tls, TimeSource time) throws IOException {
     Objects.requireNonNull(codec, "codec");
     AtomicReference<MockPeer<T>> peer = new AtomicReference<>();
     Server.Builder builder =
         Server.builder()
             .maxConnections(1)
             .drainTimeout(Duration.ZERO)
+            .timeSource(time)
             .handler(
                 tls == null
                     ? connection -> peer.get().serve(connection)
@@ -117,7 +135,7 @@ public final class MockPeer<T> implements AutoCloseable {
       builder.bind(bind);
     }
     Server server = builder.build();
-    peer.set(new MockPeer<>(codec, server));
+    peer.set(new MockPeer<>(codec, server, time));
     server.startAsync();
     try {
       server.awaitRunning();
@@ -200,7 +218,7 @@ public final class MockPeer<T> implements AutoCloseable {
     lock.lock();
     try {
       script.add(step);
-      changed.signalAll();
+      VirtualClock.signalAll(time, changed);
     } finally {
       lock.unlock();
     }
@@ -215,15 +233,15 @@ public final class MockPeer<T> implements AutoCloseable {
    * @throws AssertionError if none arrives in time
    */
   public T takeReceived(Duration wait) throws InterruptedException {
-    long left = wait.toNanos();
+    long deadline = time.nanoTime() + wait.toNanos();
     lock.lock();
     try {
       while (received.size() <= taken) {
-        if (left <= 0) {
+        if (time.nanoTime() - deadline >= 0) {
           throw new AssertionError(
               "no message arrived within " + wait + "; received so far: " + received);
         }
-        left = changed.awaitNanos(left);
+        VirtualClock.await(time, lock, changed, true, deadline);
       }
       return received.get(taken++);
     } finally {
@@ -249,11 +267,12 @@ public final class MockPeer<T> implements AutoCloseable {
    *     the steps that never ran
    */
   public void verify() {
-    long left = timeout.toNanos();
+    long deadline = time.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
-      while (left > 0 && (completed < nextStep || (serving > 0 && nextStep < script.size()))) {
-        left = changed.awaitNanos(left);
+      while (time.nanoTime() - deadline < 0
+          && (completed < nextStep || (serving > 0 && nextStep < script.size()))) {
+        VirtualClock.await(time, lock, changed, true, deadline);
       }
       List<String> problems = new ArrayList<>(failures);
       if (nextStep < script.size()) {
@@ -280,7 +299,7 @@ public final class MockPeer<T> implements AutoCloseable {
     lock.lock();
     try {
       closed = true;
-      changed.signalAll();
+      VirtualClock.signalAll(time, changed);
     } finally {
       lock.unlock();
     }
@@ -306,6 +325,7 @@ public final class MockPeer<T> implements AutoCloseable {
     boolean[] ended = new boolean[1];
     Thread reader = new Thread(() -> readAll(channel, ended), "mock-peer reader " + connection);
     reader.setDaemon(true);
+    VirtualClock.starting(time, reader);
     reader.start();
     try {
       while (true) {
@@ -313,8 +333,16 @@ public final class MockPeer<T> implements AutoCloseable {
         int position;
         lock.lock();
         try {
+          boolean interrupted = false;
           while (nextStep >= script.size() && !closed && !ended[0]) {
-            changed.awaitUninterruptibly();
+            try {
+              VirtualClock.await(time, lock, changed, false, 0);
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          if (interrupted) {
+            Thread.currentThread().interrupt();
           }
           if (nextStep >= script.size()) {
             return; // closed, or the client left with nothing more scripted
@@ -331,7 +359,7 @@ public final class MockPeer<T> implements AutoCloseable {
           lock.lock();
           try {
             completed++;
-            changed.signalAll();
+            VirtualClock.signalAll(time, changed);
           } finally {
             lock.unlock();
           }
@@ -353,7 +381,7 @@ public final class MockPeer<T> implements AutoCloseable {
     lock.lock();
     try {
       serving += delta;
-      changed.signalAll();
+      VirtualClock.signalAll(time, changed);
     } finally {
       lock.unlock();
     }
@@ -367,7 +395,7 @@ public final class MockPeer<T> implements AutoCloseable {
       case EXPECT, AWAIT -> awaitMessages(step, position);
       case DELAY -> sleep(step.duration);
       case STALL -> {
-        stalledUntil = System.nanoTime() + step.duration.toNanos();
+        stalledUntil = time.nanoTime() + step.duration.toNanos();
         sleep(step.duration);
       }
       case HALF_CLOSE -> connection.shutdownOutput();
@@ -385,11 +413,11 @@ public final class MockPeer<T> implements AutoCloseable {
   }
 
   private void awaitMessages(Step<T> step, int position) {
-    long left = timeout.toNanos();
+    long deadline = time.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
       while (received.size() < expected + step.count) {
-        if (left <= 0 || closed) {
+        if (time.nanoTime() - deadline >= 0 || closed) {
           failures.add(
               "step " + position + " (" + step + "): "
                   + (received.size() - expected) + " of " + step.count
@@ -397,7 +425,7 @@ public final class MockPeer<T> implements AutoCloseable {
           expected = received.size();
           return;
         }
-        left = changed.awaitNanos(left);
+        VirtualClock.await(time, lock, changed, true, deadline);
       }
       if (step.kind == Kind.EXPECT) {
         T actual = received.get(expected);
@@ -424,7 +452,7 @@ public final class MockPeer<T> implements AutoCloseable {
         lock.lock();
         try {
           received.add(message);
-          changed.signalAll();
+          VirtualClock.signalAll(time, changed);
         } finally {
           lock.unlock();
         }
@@ -435,7 +463,7 @@ public final class MockPeer<T> implements AutoCloseable {
       lock.lock();
       try {
         ended[0] = true;
-        changed.signalAll();
+        VirtualClock.signalAll(time, changed);
       } finally {
         lock.unlock();
       }
@@ -461,7 +489,7 @@ public final class MockPeer<T> implements AutoCloseable {
     }
 
     private void waitOutStall() {
-      long stall = stalledUntil - System.nanoTime();
+      long stall = stalledUntil - time.nanoTime();
       if (stall > 0) {
         sleep(Duration.ofNanos(stall));
       }
@@ -477,9 +505,13 @@ public final class MockPeer<T> implements AutoCloseable {
     }
   }
 
-  private static void sleep(Duration pause) {
+  private void sleep(Duration pause) {
     try {
-      TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+      if (time instanceof VirtualClock clock) {
+        clock.sleep(pause);
+      } else {
+        TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.sockettoolkit.core.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +29,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection.
  *
  * <pre>{@code
+ * InMemoryAddress address = InMemoryAddress.named("idle");
  * try (VirtualClock clock = VirtualClock.autoAdvancing();
- *     Server server = Server.builder()
- *         .bind(InMemoryAddress.named("idle"))
- *         .timeSource(clock)                        // the shipped 5 min idle timeout
- *         .handler(connection -> connection.read(ByteBuffer.allocate(1)))
- *         .start();
- *     Connection client = Client.connect(InMemoryAddress.named("idle"),
- *         ConnectionOptions.defaults().toBuilder().timeSource(clock).build())) {
- *   assertEquals(-1, client.read(ByteBuffer.allocate(1)));  // the server dropped us...
- *   assertEquals(Duration.ofMinutes(5), clock.elapsed());    // ...after exactly 5 virtual minutes
+ *     Server server =
+ *         Server.builder()
+ *             .bind(address)
+ *             .timeSource(clock)                   // the shipped 5 min idle timeout, virtual
+ *             .handler(connection -> connection.read(ByteBuffer.allocate(1)))
+ *             .start();
+ *     Connection client =
+ *         Client.connect(address, ConnectionOptions.defaults().toBuilder().timeSource(clock).build())) {
+ *   assertThrows(ConnectionResetException.class, () -> client.read(ByteBuffer.allocate(1)));
+ *   assertEquals(Duration.ofMinutes(5), clock.elapsed());  // exactly; a few ms of real time
  * }
  * }</pre>
  *
@@ -87,7 +90,7 @@ public final class VirtualClock extends TimeSource implements AutoCloseable {
   private final Condition changed = mutex.newCondition();
   /** Only one thread fires timers at a time, so actions run in deadline order. */
   private final ReentrantLock firing = new ReentrantLock();
-  private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+  private final PriorityQueue<Timer> timers = new PriorityQueue<>(Timer.ORDER);
   /** Threads blocked on this clock that nobody has woken yet, and their condition. */
   private final Map<Thread, Condition> blocked = new IdentityHashMap<>();
   /** Threads woken by a signal that have not run yet. */
@@ -571,7 +574,13 @@ public final class VirtualClock extends TimeSource implements AutoCloseable {
   }
 
   /** An action due at a virtual time; equal deadlines fire in the order they were set. */
-  private static final class Timer implements Comparable<Timer> {
+  private static final class Timer {
+    static final Comparator<Timer> ORDER =
+        (a, b) -> {
+          int byDeadline = Long.compare(a.deadline - b.deadline, 0);
+          return byDeadline != 0 ? byDeadline : Long.compare(a.sequence, b.sequence);
+        };
+
     final long deadline;
     final long sequence;
     final Runnable action;
@@ -581,12 +590,6 @@ public final class VirtualClock extends TimeSource implements AutoCloseable {
       this.deadline = deadline;
       this.sequence = sequence;
       this.action = action;
-    }
-
-    @Override
-    public int compareTo(Timer other) {
-      int byDeadline = Long.compare(deadline - other.deadline, 0);
-      return byDeadline != 0 ? byDeadline : Long.compare(sequence, other.sequence);
     }
   }
 }

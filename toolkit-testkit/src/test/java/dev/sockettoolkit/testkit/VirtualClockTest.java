@@ -65,6 +65,24 @@ class VirtualClockTest {
     void run() throws Exception;
   }
 
+  /** The example of docs/TESTKIT.md and of {@link VirtualClock}'s Javadoc, as written there. */
+  @Test
+  void theFiveMinuteIdleTimeoutInAFewMillisecondsOfRealTime() throws Exception {
+    InMemoryAddress address = InMemoryAddress.named("idle");
+    try (VirtualClock clock = VirtualClock.autoAdvancing();
+        Server server =
+            Server.builder()
+                .bind(address)
+                .timeSource(clock)                   // the shipped 5 min idle timeout, virtual
+                .handler(connection -> connection.read(ByteBuffer.allocate(1)))
+                .start();
+        Connection client =
+            Client.connect(address, ConnectionOptions.defaults().toBuilder().timeSource(clock).build())) {
+      assertThrows(ConnectionResetException.class, () -> client.read(ByteBuffer.allocate(1)));
+      assertEquals(Duration.ofMinutes(5), clock.elapsed());  // exactly; a few ms of real time
+    }
+  }
+
   @Test
   void theShippedIdleTimeoutDropsASilentClientAfterExactlyFiveVirtualMinutes() throws Exception {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -210,6 +228,29 @@ class VirtualClockTest {
       ConnectionTimeoutException timeout = assertInstanceOf(ConnectionTimeoutException.class, outcome.get(0));
       assertEquals(ConnectionTimeoutException.Kind.READ, timeout.kind());
       assertEquals(Duration.ofSeconds(30), clock.elapsed());
+    }
+  }
+
+  @Test
+  void aMockPeerOnTheClockDelaysItsRepliesInVirtualTime() throws Exception {
+    try (VirtualClock clock = VirtualClock.autoAdvancing();
+        MockPeer<String> peer = MockPeer.inMemory(LINES, clock)) {
+      peer.expect("PING").delay(Duration.ofSeconds(10)).reply("PONG")
+          .expect("PING").delay(Duration.ofSeconds(45)).reply("late PONG");
+      try (MessageChannel<String> client =
+          MessageChannel.open(Client.connect(peer.address(), clientOptions(clock)), LINES)) {
+        client.send("PING");
+        assertEquals("PONG", client.receive(Duration.ofSeconds(30)));
+        assertEquals(Duration.ofSeconds(10), clock.elapsed());
+        client.send("PING");
+        ConnectionTimeoutException timeout =
+            assertThrows(ConnectionTimeoutException.class, () -> client.receive(Duration.ofSeconds(30)));
+        assertEquals(ConnectionTimeoutException.Kind.READ, timeout.kind());
+        assertEquals(Duration.ofSeconds(40), clock.elapsed(), "30 s after the second PING");
+        assertEquals("late PONG", client.receive());
+        assertEquals(Duration.ofSeconds(55), clock.elapsed());
+      }
+      peer.verify();
     }
   }
 
