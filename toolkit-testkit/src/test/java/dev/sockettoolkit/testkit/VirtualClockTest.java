@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -228,6 +229,51 @@ class VirtualClockTest {
       ConnectionTimeoutException timeout = assertInstanceOf(ConnectionTimeoutException.class, outcome.get(0));
       assertEquals(ConnectionTimeoutException.Kind.READ, timeout.kind());
       assertEquals(Duration.ofSeconds(30), clock.elapsed());
+    }
+  }
+
+  @Test
+  void timersFireInDeadlineOrderThenInTheOrderTheyWereSet() {
+    try (VirtualClock clock = VirtualClock.manual()) {
+      List<String> fired = new CopyOnWriteArrayList<>();
+      long start = clock.nanoTime();
+      clock.schedule(start + Duration.ofSeconds(2).toNanos(), () -> fired.add("b"));
+      clock.schedule(start + Duration.ofSeconds(1).toNanos(), () -> fired.add("a"));
+      clock.schedule(start + Duration.ofSeconds(2).toNanos(), () -> fired.add("c"));
+      clock.advance(Duration.ofSeconds(1));
+      assertEquals(List.of("a"), fired);
+      clock.advance(Duration.ofSeconds(5));
+      assertEquals(List.of("a", "b", "c"), fired);
+      assertEquals(Duration.ofSeconds(6), clock.elapsed());
+    }
+  }
+
+  @Test
+  void aTestThreadWaitingOutsideTheToolkitLetsTheClockJumpAfterTheSettleTime() throws Exception {
+    try (VirtualClock clock = VirtualClock.autoAdvancing();
+        ConnectionPair pair =
+            ConnectionPair.inMemory(
+                ConnectionPair.DEFAULT_BUFFER_SIZE,
+                clientOptions(clock).toBuilder().readTimeout(Duration.ofMinutes(1)).build())) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  pair.server().read(ByteBuffer.allocate(1));
+                  outcome.complete(null);
+                } catch (IOException e) {
+                  outcome.complete(e);
+                }
+              });
+      clock.attach(reader);
+      reader.start();
+      // A Future, not the toolkit: the clock jumps once everyone stayed still for 20 ms.
+      Throwable failure = outcome.get(10, TimeUnit.SECONDS);
+      assertEquals(
+          ConnectionTimeoutException.Kind.READ,
+          assertInstanceOf(ConnectionTimeoutException.class, failure).kind());
+      assertEquals(Duration.ofMinutes(1), clock.elapsed());
     }
   }
 
