@@ -1,9 +1,14 @@
 package dev.sockettoolkit.tls;
 
 import java.net.Socket;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,14 +59,54 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     if (material == null || keyType == null) {
       return false;
     }
-    String wanted = keyType.contains("_") ? keyType.substring(0, keyType.indexOf('_')) : keyType;
-    String actual = material.privateKey().getAlgorithm();
-    if (wanted.equalsIgnoreCase(actual)) {
-      return true;
+    int slash = keyType.indexOf('/');
+    String algorithm = slash < 0 ? keyType : keyType.substring(0, slash);
+    if (!keyAlgorithm(algorithm).equals(keyAlgorithm(material.privateKey().getAlgorithm()))) {
+      return false;
     }
-    boolean wantedEdDsa = wanted.equalsIgnoreCase("EdDSA") || wanted.equalsIgnoreCase("Ed25519");
-    boolean actualEdDsa = actual.equalsIgnoreCase("EdDSA") || actual.equalsIgnoreCase("Ed25519");
-    return wantedEdDsa && actualEdDsa;
+    // Bouncy Castle JSSE asks for "EC/secp384r1": a key on that curve, not merely an EC key.
+    return slash < 0 || onCurve(material.privateKey(), keyType.substring(slash + 1));
+  }
+
+  private static boolean onCurve(PrivateKey key, String curve) {
+    if (!(key instanceof ECKey ecKey)) {
+      return false;
+    }
+    try {
+      AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+      parameters.init(new ECGenParameterSpec(curve));
+      ECParameterSpec wanted = parameters.getParameterSpec(ECParameterSpec.class);
+      ECParameterSpec actual = ecKey.getParams();
+      return wanted.getCurve().equals(actual.getCurve())
+          && wanted.getGenerator().equals(actual.getGenerator())
+          && wanted.getOrder().equals(actual.getOrder());
+    } catch (GeneralSecurityException e) {
+      return false; // a curve this JVM does not know cannot be the key's
+    }
+  }
+
+  /**
+   * The key algorithm a key type asks for. Providers name key types differently: SunJSSE asks
+   * for {@code EC}, {@code RSA}, {@code EdDSA}; Bouncy Castle JSSE for the TLS 1.2 key exchange
+   * ({@code ECDHE_ECDSA}, {@code ECDHE_RSA}) or the signature algorithm ({@code Ed25519}); and
+   * keys name themselves {@code EC} or {@code ECDSA}, {@code EdDSA} or {@code Ed25519}.
+   */
+  static String keyAlgorithm(String keyType) {
+    String type = keyType.toUpperCase(Locale.ROOT);
+    if (type.startsWith("ED25519") || type.startsWith("EDDSA")) {
+      return "EDDSA";
+    }
+    if (type.equals("RSASSA-PSS")) {
+      return type;
+    }
+    if (type.contains("ECDSA")) {
+      return "EC";
+    }
+    if (type.startsWith("RSA") || type.endsWith("_RSA")) {
+      return "RSA";
+    }
+    int underscore = type.indexOf('_');
+    return underscore > 0 ? type.substring(0, underscore) : type;
   }
 
   private String serverAlias(String keyType, SSLSession handshakeSession) {

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.tls;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,15 +28,30 @@ final class SslContexts {
       if (!config.pinBytes().isEmpty()) {
         trustManager = new PinningTrustManager(trustManager, config.pinBytes());
       }
-      SSLContext context = SSLContext.getInstance("TLS");
+      Provider provider = config.provider().orElse(null);
+      if (provider != null) {
+        trustManager = new ProviderNeutralTrustManager(trustManager);
+      }
+      SSLContext context =
+          provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
       context.init(keyManagers, new TrustManager[] {trustManager}, null);
-      // Checks every configured suite and protocol exists in this JVM, at build time.
+      // Checks, at build time, that the provider can enforce the policy: every configured
+      // protocol, and at least one of the cipher suites.
       SSLEngine probe = context.createSSLEngine();
+      String who = "the TLS provider " + TlsProviders.describe(provider);
+      List<String> supportedProtocols = Arrays.asList(probe.getSupportedProtocols());
+      for (String protocol : config.protocols()) {
+        if (!supportedProtocols.contains(protocol)) {
+          throw new IllegalStateException(
+              who + " does not support " + protocol + " (it supports " + supportedProtocols
+                  + "); enable only protocols it supports, or choose another provider");
+        }
+      }
       List<String> supportedSuites = Arrays.asList(probe.getSupportedCipherSuites());
       List<String> missing = new ArrayList<>(config.cipherSuites());
       missing.removeAll(supportedSuites);
       if (missing.size() == config.cipherSuites().size()) {
-        throw new IllegalStateException("this JVM supports none of the cipher suites " + config.cipherSuites());
+        throw new IllegalStateException(who + " supports none of the cipher suites " + config.cipherSuites());
       }
       return context;
     } catch (GeneralSecurityException e) {

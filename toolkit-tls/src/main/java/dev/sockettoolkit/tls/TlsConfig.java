@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.sockettoolkit.core.TimeSource;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,7 @@ public final class TlsConfig {
   private final boolean hostnameVerification;
   private final Duration handshakeTimeout;
   private final TimeSource timeSource;
+  private final Provider provider;
   private final List<String> protocols;
   private final List<String> cipherSuites;
   private final int maxHandshakeBytes;
@@ -100,6 +102,7 @@ public final class TlsConfig {
     this.hostnameVerification = b.hostnameVerification;
     this.handshakeTimeout = b.handshakeTimeout;
     this.timeSource = b.timeSource;
+    this.provider = b.provider;
     this.protocols = List.copyOf(b.protocols);
     this.cipherSuites = List.copyOf(b.cipherSuites);
     this.maxHandshakeBytes = b.maxHandshakeBytes;
@@ -174,6 +177,11 @@ public final class TlsConfig {
     return Optional.ofNullable(timeSource);
   }
 
+  /** The JSSE provider chosen with {@link Builder#provider}; empty for the JDK's own (SunJSSE). */
+  public Optional<Provider> provider() {
+    return Optional.ofNullable(provider);
+  }
+
   /** Enabled protocol versions. */
   public List<String> protocols() {
     return protocols;
@@ -220,6 +228,7 @@ public final class TlsConfig {
     boolean hostnameVerification = true;
     Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
     TimeSource timeSource;
+    Provider provider;
     List<String> protocols = DEFAULT_PROTOCOLS;
     List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
     int maxHandshakeBytes = DEFAULT_MAX_HANDSHAKE_BYTES;
@@ -266,6 +275,40 @@ public final class TlsConfig {
      */
     public B timeSource(TimeSource timeSource) {
       this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return self();
+    }
+
+    /**
+     * The JSSE provider that makes the {@code SSLContext} and engines (default: the JDK's own,
+     * SunJSSE). Every guarantee of the toolkit (the protocol and cipher suite policy, hostname
+     * verification, limits, timeouts, close_notify handling, the failure reasons) holds on the
+     * providers it is tested with, Conscrypt and Bouncy Castle JSSE; {@link #build()} refuses a
+     * provider that cannot enable the configured protocols or any of the cipher suites.
+     *
+     * <pre>{@code
+     * TlsConfig fast = TlsConfig.server(keyMaterial)
+     *     .provider(Conscrypt.newProvider())        // BoringSSL inside
+     *     .build();
+     * }</pre>
+     */
+    public B provider(Provider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return self();
+    }
+
+    /**
+     * The JSSE provider by name: {@code "jdk"} (the default, SunJSSE), {@code "conscrypt"}
+     * (needs {@code org.conscrypt:conscrypt-openjdk-uber} on the class path and its native library
+     * for this platform), {@code "bc"} (needs {@code org.bouncycastle:bctls-jdk18on}), or the name
+     * of a provider installed with {@link java.security.Security}. A provider that is missing or
+     * cannot load fails here, with one line that says why.
+     *
+     * @throws IllegalArgumentException if no provider has that name
+     * @throws IllegalStateException if the provider's library is missing or cannot load
+     */
+    public B provider(String name) {
+      Objects.requireNonNull(name, "name");
+      this.provider = TlsProviders.named(name);
       return self();
     }
 

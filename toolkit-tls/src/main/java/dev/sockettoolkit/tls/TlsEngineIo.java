@@ -42,6 +42,8 @@ final class TlsEngineIo {
   private volatile boolean handshakeDone;
   private volatile IOException handshakeFailure;
   private volatile TlsSession session;
+  /** The SNI name the client asked for, seen during the handshake (server side); may stay null. */
+  private String requestedServerName;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
     this.tls = new TlsState(transport, engine, config.timeSource().orElse(transport.timeSource()));
@@ -102,7 +104,7 @@ final class TlsEngineIo {
               ? e
               : explain(e);
         }
-        session = TlsSession.of(engine);
+        session = TlsSession.of(engine, requestedServerName);
         reader.refuseHandshakeRecords(!"TLSv1.3".equals(session.protocol()));
         handshakeDone = true;
       } catch (IOException | RuntimeException e) {
@@ -133,6 +135,21 @@ final class TlsEngineIo {
             "the TLS handshake with " + peer() + " failed earlier: " + failure.getMessage());
     e.initCause(failure);
     return e;
+  }
+
+  /**
+   * A server remembers the SNI name from the handshake session once the ClientHello is in:
+   * Bouncy Castle JSSE keeps it only there.
+   */
+  private void noteRequestedServerName() {
+    if (requestedServerName != null || engine.getUseClientMode()) {
+      return;
+    }
+    try {
+      requestedServerName = SniKeyManager.requestedHostName(engine.getHandshakeSession());
+    } catch (UnsupportedOperationException e) {
+      // This provider keeps no SNI in its handshake session either.
+    }
   }
 
   private void runHandshake() throws IOException {
@@ -183,6 +200,7 @@ final class TlsEngineIo {
             }
             idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
             status = result.getHandshakeStatus();
+            noteRequestedServerName();
             break;
           }
           case FINISHED:

@@ -124,7 +124,8 @@ public class TlsHandshakeException extends IOException {
           || m.contains("signature check failed")) {
         return Reason.UNKNOWN_CA;
       }
-      if (m.contains("Empty client certificate chain") || m.contains("certificate_required")) {
+      if (m.contains("Empty client certificate chain") || m.contains("certificate_required")
+          || m.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
         return Reason.CLIENT_CERTIFICATE_REQUIRED;
       }
       if (m.contains("Received fatal alert: bad_certificate")

@@ -47,7 +47,12 @@ public record TlsSession(
     Objects.requireNonNull(requestedServerName, "requestedServerName");
   }
 
-  static TlsSession of(SSLEngine engine) {
+  /**
+   * The session of {@code engine} after its handshake; {@code requestedDuringHandshake} is the SNI
+   * name seen in the handshake session, for providers whose final session does not keep it
+   * (Bouncy Castle JSSE).
+   */
+  static TlsSession of(SSLEngine engine, String requestedDuringHandshake) {
     SSLSession session = engine.getSession();
     List<X509Certificate> peer = new ArrayList<>();
     try {
@@ -66,7 +71,16 @@ public record TlsSession(
         alpn == null ? "" : alpn,
         peer,
         Optional.ofNullable(
-            engine.getUseClientMode() ? null : SniKeyManager.requestedHostName(session)));
+            engine.getUseClientMode() ? null : requestedName(session, requestedDuringHandshake)));
+  }
+
+  private static String requestedName(SSLSession session, String requestedDuringHandshake) {
+    try {
+      String requested = SniKeyManager.requestedHostName(session);
+      return requested != null ? requested : requestedDuringHandshake;
+    } catch (UnsupportedOperationException e) {
+      return requestedDuringHandshake;
+    }
   }
 
   /** The subject of the peer's certificate, or empty when the peer sent none. */

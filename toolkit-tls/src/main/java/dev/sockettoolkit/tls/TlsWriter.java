@@ -203,6 +203,23 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
     }
   }
 
+  /**
+   * Wraps until the engine's output is done. The JDK's engine asks for the wrap of close_notify
+   * (NEED_WRAP), which {@link #wrapHandshakeOutput} did; Conscrypt does not ask, and produces it
+   * when wrapped all the same.
+   */
+  private void wrapCloseNotify() throws IOException {
+    for (int i = 0; i < TlsState.MAX_IDLE_STEPS && !tls.engine.isOutboundDone(); i++) {
+      if (netOut.remaining() < tls.packetSize) {
+        flushNetOut();
+      }
+      SSLEngineResult result = tls.engine.wrap(EMPTY, netOut);
+      if (result.bytesProduced() == 0) {
+        break;
+      }
+    }
+  }
+
   private void flushNetOut() throws IOException {
     netOut.flip();
     try {
@@ -259,6 +276,7 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
         tls.engine.closeOutbound();
         borrow();
         wrapHandshakeOutput();
+        wrapCloseNotify();
         flushNetOut();
         tls.transport.shutdownOutput();
         sent[0] = true;

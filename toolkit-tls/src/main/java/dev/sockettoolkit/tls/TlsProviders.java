@@ -1,0 +1,99 @@
+package dev.sockettoolkit.tls;
+
+import java.lang.reflect.InvocationTargetException;
+import java.security.Provider;
+import java.security.Security;
+import java.util.Locale;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Finds the JSSE providers that {@link TlsConfig.Builder#provider(String)} names. Conscrypt and
+ * Bouncy Castle's JSSE provider are optional dependencies: they are reached by reflection, so the
+ * toolkit neither needs them to compile nor forces them on users, and naming one that is missing
+ * fails with a message that says what to add.
+ */
+final class TlsProviders {
+  static final String CONSCRYPT_ARTIFACT = "org.conscrypt:conscrypt-openjdk-uber:2.5.2";
+  static final String BC_JSSE_ARTIFACT = "org.bouncycastle:bctls-jdk18on";
+
+  private TlsProviders() {}
+
+  /**
+   * The provider for {@code name}: {@code jdk} (null: the JDK's own, SunJSSE), {@code conscrypt},
+   * {@code bc} (Bouncy Castle JSSE), or the name of a provider installed in {@link Security}.
+   */
+  static Provider named(String name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "jdk":
+      case "sunjsse":
+        return null;
+      case "conscrypt":
+        return conscrypt();
+      case "bc":
+      case "bcjsse":
+        return bcJsse();
+      default:
+        Provider installed = Security.getProvider(name);
+        if (installed == null) {
+          throw new IllegalArgumentException(
+              "no TLS provider named '" + name + "': use jdk, conscrypt, bc, or the name of a"
+                  + " provider installed with java.security.Security");
+        }
+        return installed;
+    }
+  }
+
+  /** A new Conscrypt provider (BoringSSL), or a one-line failure naming what is missing. */
+  static Provider conscrypt() {
+    Class<?> conscrypt;
+    try {
+      conscrypt = Class.forName("org.conscrypt.Conscrypt");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "the Conscrypt TLS provider is not on the class path: add " + CONSCRYPT_ARTIFACT, e);
+    }
+    try {
+      if (!(Boolean) conscrypt.getMethod("isAvailable").invoke(null)) {
+        throw new IllegalStateException(unavailable(null));
+      }
+      return (Provider) conscrypt.getMethod("newProvider").invoke(null);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(unavailable(e.getCause()), e.getCause());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException(unavailable(e), e);
+    }
+  }
+
+  private static String unavailable(Throwable cause) {
+    return "Conscrypt's native library (BoringSSL) cannot be loaded on this platform ("
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+        + (cause == null ? "" : ": " + cause)
+        + "); use the JDK's TLS provider (provider \"jdk\") here";
+  }
+
+  /**
+   * A new Bouncy Castle JSSE provider over Bouncy Castle's own cryptography, so it behaves the same
+   * whatever else is installed.
+   */
+  static Provider bcJsse() {
+    try {
+      Class<?> jsse = Class.forName("org.bouncycastle.jsse.provider.BouncyCastleJsseProvider");
+      return (Provider)
+          jsse.getConstructor(Provider.class).newInstance(new BouncyCastleProvider());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "the Bouncy Castle JSSE provider is not on the class path: add " + BC_JSSE_ARTIFACT
+              + " (the same version as bcprov-jdk18on)",
+          e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException("the Bouncy Castle JSSE provider failed to start: " + e.getCause(), e);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("the Bouncy Castle JSSE provider cannot be used: " + e, e);
+    }
+  }
+
+  /** A short name for messages: {@code jdk} for the default. */
+  static String describe(Provider provider) {
+    return provider == null ? "jdk (SunJSSE)" : provider.getName();
+  }
+}
