@@ -70,6 +70,18 @@ public interface ConnectionConformance {
     return true;
   }
 
+  /**
+   * Whether {@link Connection#shutdownOutput()} is a half-close: the peer reads end of stream and
+   * can still write back. Default true. TLS 1.3 on the Conscrypt and Bouncy Castle JSSE providers
+   * answers a received close_notify by closing both directions (as TLS 1.2 does); such a transport
+   * returns false, and the suite then checks that a write after the peer's close_notify fails
+   * with {@link ConnectionClosedException} instead of being lost, and runs the two-way transfer
+   * without half-closing.
+   */
+  default boolean supportsHalfClose() {
+    return true;
+  }
+
   /** Bytes sent each way by {@link #bytesArriveInOrderInBothDirectionsAtOnce()}; default 8 MiB. */
   default long bulkTransferSize() {
     return 8L * 1024 * 1024;
@@ -78,11 +90,14 @@ public interface ConnectionConformance {
   @Test
   default void bytesArriveInOrderInBothDirectionsAtOnce() throws Exception {
     long size = bulkTransferSize();
+    boolean halfClose = supportsHalfClose();
     try (ConnectionPair pair = connectionPair(ConnectionOptions.defaults())) {
-      CompletableFuture<Long> clientSent = background(() -> sendAndHalfClose(pair.client(), size, 1));
-      CompletableFuture<Long> serverSent = background(() -> sendAndHalfClose(pair.server(), size, 2));
-      CompletableFuture<long[]> serverGot = background(() -> TestStreams.readAndChecksum(pair.server()));
-      long[] clientGot = TestStreams.readAndChecksum(pair.client());
+      CompletableFuture<Long> clientSent = background(() -> send(pair.client(), size, 1, halfClose));
+      CompletableFuture<Long> serverSent = background(() -> send(pair.server(), size, 2, halfClose));
+      long limit = halfClose ? Long.MAX_VALUE : size;
+      CompletableFuture<long[]> serverGot =
+          background(() -> TestStreams.readAndChecksum(pair.server(), limit));
+      long[] clientGot = TestStreams.readAndChecksum(pair.client(), limit);
       assertEquals(size, clientGot[0], "bytes the client received");
       assertEquals(serverSent.get(), clientGot[1], "CRC32 of what the client received");
       assertEquals(size, serverGot.get()[0], "bytes the server received");
@@ -90,9 +105,12 @@ public interface ConnectionConformance {
     }
   }
 
-  private static long sendAndHalfClose(Connection connection, long size, long seed) throws IOException {
+  private static long send(Connection connection, long size, long seed, boolean halfClose)
+      throws IOException {
     long crc = TestStreams.writeRandom(connection, size, seed);
-    connection.shutdownOutput();
+    if (halfClose) {
+      connection.shutdownOutput();
+    }
     return crc;
   }
 
@@ -102,6 +120,11 @@ public interface ConnectionConformance {
       pair.client().write(ascii("question"));
       pair.client().shutdownOutput();
       assertEquals("question", readToEnd(pair.server()));
+      if (!supportsHalfClose()) {
+        // The peer's close_notify closed both directions: a write fails clearly, never lost.
+        assertThrows(ConnectionClosedException.class, () -> pair.server().write(ascii("answer")));
+        return;
+      }
       pair.server().write(ascii("answer"));
       pair.server().close();
       assertEquals("answer", readToEnd(pair.client()));

@@ -49,11 +49,17 @@ final class TestStreams {
 
   /** Reads until end of stream: {byte count, CRC32}. */
   static long[] readAndChecksum(Connection connection) throws IOException {
+    return readAndChecksum(connection, Long.MAX_VALUE);
+  }
+
+  /** Reads until end of stream or {@code limit} bytes: {byte count, CRC32}. */
+  static long[] readAndChecksum(Connection connection, long limit) throws IOException {
     CRC32 crc = new CRC32();
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     long count = 0;
     int n;
-    while ((n = connection.read(buffer)) != -1) {
+    while (count < limit
+        && (n = connection.read(buffer.limit((int) Math.min(buffer.capacity(), limit - count)))) != -1) {
       crc.update(buffer.array(), 0, n);
       count += n;
       buffer.clear();

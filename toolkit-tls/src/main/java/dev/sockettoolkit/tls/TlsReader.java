@@ -184,6 +184,12 @@ final class TlsReader {
     return netIn.capacity() + appIn.capacity();
   }
 
+  /**
+   * Whether the last unwrap filled its destination, so the engine may hold plaintext it has
+   * already taken from {@code netIn}: the next step is another unwrap, not a read.
+   */
+  private boolean enginePlaintextLeft;
+
   SSLEngineResult unwrapIntoAppIn() throws SSLException {
     if (appIn.capacity() == 0) {
       // Small until a record needs more (grown below, once): connections that exchange small
@@ -193,6 +199,9 @@ final class TlsReader {
     appIn.compact();
     try {
       SSLEngineResult result = engine.unwrap(netIn, appIn);
+      // An engine that decrypts more than fits keeps the rest (Conscrypt, Bouncy Castle): when
+      // the buffer came back full, unwrap again before waiting for more input.
+      enginePlaintextLeft = result.bytesProduced() > 0 && !appIn.hasRemaining();
       if (result.getStatus() == Status.BUFFER_OVERFLOW) {
         int needed = engine.getSession().getApplicationBufferSize();
         if (appIn.position() == 0 && appIn.capacity() < needed) {
@@ -226,7 +235,7 @@ final class TlsReader {
           return -1;
         }
         int length = recordLength();
-        if (length < 0) {
+        if (length < 0 && !enginePlaintextLeft) {
           Duration wait = null;
           if (timeout != null) {
             long remaining = deadline - tls.time.nanoTime();
@@ -255,21 +264,30 @@ final class TlsReader {
           continue;
         }
         SSLEngineResult result;
-        boolean direct = !viaAppIn && dst.remaining() >= length;
+        boolean direct = !viaAppIn && length >= 0 && dst.remaining() >= length;
         if (direct) {
           result = engine.unwrap(netIn, dst);
+          enginePlaintextLeft = result.bytesProduced() > 0 && !dst.hasRemaining();
         } else {
           result = unwrapIntoAppIn();
         }
         afterUnwrap(result);
+        if (direct && result.bytesProduced() > 0) {
+          // Whatever the status: Conscrypt reports BUFFER_OVERFLOW, and CLOSED with the last
+          // data, when it produced bytes and holds more. They are in dst now.
+          return result.bytesProduced();
+        }
         switch (result.getStatus()) {
           case OK:
-            if (direct && result.bytesProduced() > 0) {
-              return result.bytesProduced();
-            }
             break;
           case CLOSED:
-            inboundDone = true;
+            // Conscrypt and Bouncy Castle unwrap several records in one call, the last data and
+            // the close_notify together, and may keep plaintext that did not fit: the end comes
+            // only once an unwrap produces nothing more.
+            if (result.bytesProduced() == 0) {
+              inboundDone = true;
+              enginePlaintextLeft = false;
+            }
             break;
           case BUFFER_OVERFLOW:
             // The engine wants more room than the record length suggests: go through appIn,

@@ -1,0 +1,30 @@
+package dev.sockettoolkit.testkit;
+
+import dev.sockettoolkit.core.ConnectionOptions;
+import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.tls.TlsConfig;
+import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
+
+/** TLS on the bc provider, both ends, keeps the two-way stream contract over an in-memory pair. */
+class TlsBcJsseConformanceTest implements ConnectionConformance {
+  @BeforeAll
+  static void providerLoads() {
+    TlsProviderAssumptions.assumeLoads("bc");
+  }
+
+  /** This engine answers a close_notify by closing both directions, even under TLS 1.3. */
+  @Override
+  public boolean supportsHalfClose() {
+    return false;
+  }
+
+  @Override
+  public ConnectionPair connectionPair(ConnectionOptions options) throws IOException {
+    TestCertificates certificates = TestCertificates.get();
+    return certificates.secure(
+        Loopback.pair(NetworkConditions.perfect(), options),
+        TlsConfig.server(certificates.server().keyMaterial()).provider("bc").build(),
+        TlsConfig.client().trust(certificates.ca().trustMaterial()).provider("bc").build());
+  }
+}
