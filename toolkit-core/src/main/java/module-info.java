@@ -8,6 +8,8 @@
 @SuppressWarnings("module") // the friend modules are compiled after this one
 module dev.sockettoolkit.core {
   requires transitive com.google.common;
+  // JFR events (dev.sockettoolkit.Connection, ...): one isEnabled() check when nothing records.
+  requires jdk.jfr;
 
   exports dev.sockettoolkit.core;
   // Machinery shared by the toolkit's own modules (the combining writer, the buffer pool, the

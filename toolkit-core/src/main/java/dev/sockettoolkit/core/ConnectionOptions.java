@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Timeouts and socket settings for a connection. Immutable; start from {@link #defaults()} (or
@@ -50,6 +51,7 @@ public final class ConnectionOptions {
   private final boolean keepAlive;
   private final int receiveBufferSize;
   private final int sendBufferSize;
+  private final ConnectionMetrics metrics;
 
   private ConnectionOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -60,6 +62,7 @@ public final class ConnectionOptions {
     this.keepAlive = b.keepAlive;
     this.receiveBufferSize = b.receiveBufferSize;
     this.sendBufferSize = b.sendBufferSize;
+    this.metrics = b.metrics;
   }
 
   /** The defaults for clients; see the table above. */
@@ -122,6 +125,14 @@ public final class ConnectionOptions {
     return sendBufferSize;
   }
 
+  /**
+   * Where client connections opened with these options are counted, if anywhere (default: not
+   * counted). A {@link Server} counts its connections in its own {@link Server#metrics()}.
+   */
+  public Optional<ConnectionMetrics> metrics() {
+    return Optional.ofNullable(metrics);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ConnectionOptions)) {
@@ -135,14 +146,15 @@ public final class ConnectionOptions {
         && tcpNoDelay == that.tcpNoDelay
         && keepAlive == that.keepAlive
         && receiveBufferSize == that.receiveBufferSize
-        && sendBufferSize == that.sendBufferSize;
+        && sendBufferSize == that.sendBufferSize
+        && metrics == that.metrics;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         connectTimeout, readTimeout, writeTimeout, idleTimeout, tcpNoDelay, keepAlive,
-        receiveBufferSize, sendBufferSize);
+        receiveBufferSize, sendBufferSize, metrics == null ? 0 : System.identityHashCode(metrics));
   }
 
   @Override
@@ -155,6 +167,7 @@ public final class ConnectionOptions {
         + ", keepAlive=" + keepAlive
         + ", receiveBufferSize=" + receiveBufferSize
         + ", sendBufferSize=" + sendBufferSize
+        + (metrics == null ? "" : ", metrics=counted")
         + "}";
   }
 
@@ -168,6 +181,7 @@ public final class ConnectionOptions {
     private boolean keepAlive = true;
     private int receiveBufferSize;
     private int sendBufferSize;
+    private ConnectionMetrics metrics;
 
     private Builder() {}
 
@@ -180,6 +194,7 @@ public final class ConnectionOptions {
       this.keepAlive = o.keepAlive;
       this.receiveBufferSize = o.receiveBufferSize;
       this.sendBufferSize = o.sendBufferSize;
+      this.metrics = o.metrics;
     }
 
     /** Sets the connect timeout (default 10 s); zero leaves it to the OS. */
@@ -229,6 +244,16 @@ public final class ConnectionOptions {
     public Builder sendBufferSize(int bytes) {
       checkArgument(bytes >= 0, "sendBufferSize must be >= 0, got %s", bytes);
       this.sendBufferSize = bytes;
+      return this;
+    }
+
+    /**
+     * Counts client connections opened with these options in {@code metrics}: share one {@link
+     * ConnectionMetrics} among the clients to be counted together; null counts nowhere (the
+     * default).
+     */
+    public Builder metrics(ConnectionMetrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 
