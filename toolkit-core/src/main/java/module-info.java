@@ -16,5 +16,6 @@ module dev.sockettoolkit.core {
   // connection state): not API, so exported to them alone.
   exports dev.sockettoolkit.core.internal to
       dev.sockettoolkit.framing,
-      dev.sockettoolkit.tls;
+      dev.sockettoolkit.tls,
+      dev.sockettoolkit.micrometer;
 }

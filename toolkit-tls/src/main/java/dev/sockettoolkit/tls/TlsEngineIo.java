@@ -122,6 +122,7 @@ final class TlsEngineIo {
           ConnectionCounters.of(transport).ending(Outcome.HANDSHAKE_TIMEOUT);
           transport.abort();
         } else {
+          ConnectionCounters.of(transport).ending(Outcome.FAILED);
           closeAfterFailure();
         }
         throw failure;
