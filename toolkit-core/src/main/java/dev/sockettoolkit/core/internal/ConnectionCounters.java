@@ -63,7 +63,7 @@ public final class ConnectionCounters {
   private long bytesWritten;
   private long messagesRead;
   private long messagesWritten;
-  private boolean framed;
+  private volatile boolean framed;
 
   /** Counters for a connection over {@code transport} ({@code "tcp"}, {@code "unix"}, ...). */
   public ConnectionCounters(String transport) {
