@@ -374,8 +374,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   /** Refuses {@code accepted} by {@code rule} (a name for meters and events) for {@code reason}. */
   private void reject(Listening.Accepted accepted, String rule, String reason) {
     SocketAddress remote = accepted.remoteAddress();
+    metrics.recorder().rejected(rule); // before the refusal, which the client may see at once
     accepted.refuse();
-    metrics.recorder().rejected(rule);
     ConnectionRejectedEvent event = new ConnectionRejectedEvent();
     if (event.shouldCommit()) {
       event.rule = rule;

@@ -109,7 +109,7 @@ class ConnectionEventTest {
   @Test
   void rejectedConnectionNamesTheRule() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    SocketAddress[] addresses = new SocketAddress[2];
+    SocketAddress[] addresses = new SocketAddress[1];
     List<RecordedEvent> events =
         Recorded.events(
             () -> {
@@ -124,10 +124,12 @@ class ConnectionEventTest {
                   while (s.activeConnections() < 1) {
                     Thread.sleep(5);
                   }
-                  try (Connection second = Client.connect("127.0.0.1:" + s.port())) {
-                    addresses[1] = second.localAddress();
-                    assertThrows(IOException.class, () -> second.read(ByteBuffer.allocate(1)));
-                  }
+                  // The reset may arrive before the connect returns, or at the first read.
+                  assertThrows(IOException.class, () -> {
+                    try (Connection second = Client.connect("127.0.0.1:" + s.port())) {
+                      second.read(ByteBuffer.allocate(1));
+                    }
+                  });
                   assertEquals(1, s.metrics().snapshot().rejectedConnections().get("max_connections"));
                 } finally {
                   release.countDown();
@@ -140,6 +142,6 @@ class ConnectionEventTest {
     assertEquals("max_connections", e.getString("rule"));
     assertEquals("the server is at its limit of 1 connections", e.getString("detail"));
     assertEquals(addresses[0].toString(), e.getString("localAddress"));
-    assertEquals(addresses[1].toString(), e.getString("remoteAddress"));
+    assertTrue(e.getString("remoteAddress").startsWith("/127.0.0.1:"), e::toString);
   }
 }
