@@ -127,10 +127,12 @@ public final class LoopbackBenchmark {
     }
     List<Stack> columns = new ArrayList<>(settings.stacks);
     columns.removeIf(s -> !plainStacks.contains(s) && !tlsStacks.contains(s));
-    OUT.println();
-    report.printTable(OUT, columns);
-    OUT.println();
-    report.printResults(OUT);
+    if (!report.rows().isEmpty()) {
+      OUT.println();
+      report.printTable(OUT, columns);
+      OUT.println();
+      report.printResults(OUT);
+    }
     if (observability != null) {
       OUT.println(observability);
     }

@@ -40,7 +40,10 @@ final class ObservabilityCost {
     try (ServerProcess plain = ServerProcess.start(settings, Stack.TOOLKIT, null);
         ServerProcess recorded =
             ServerProcess.start(settings, Stack.TOOLKIT, null,
-                List.of("-XX:StartFlightRecording=settings=default,filename=" + serverRecording))) {
+                List.of(
+                    // Its startup note would go to stdout, where the benchmark reads LISTENING.
+                    "-Xlog:jfr+startup=off",
+                    "-XX:StartFlightRecording=settings=default,filename=" + serverRecording))) {
       ConnectionMetrics metrics = ConnectionMetrics.create();
       EchoClient counted =
           new ToolkitEcho.Client(null, true, ConnectionOptions.defaults().toBuilder().metrics(metrics).build());
