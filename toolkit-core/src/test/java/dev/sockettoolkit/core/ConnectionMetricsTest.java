@@ -76,6 +76,9 @@ class ConnectionMetricsTest {
         assertEquals(-1, c.read(ByteBuffer.allocate(1)));
       }
       Connection reset = Client.connect(server.localAddress(), ConnectionOptions.defaults());
+      while (server.metrics().snapshot().openedConnections() < 2) {
+        Thread.sleep(5); // admitted, so its handler runs and meets the reset
+      }
       reset.abort();
       server.stopAsync().awaitTerminated();
       ConnectionMetrics.Snapshot s = server.metrics().snapshot();
