@@ -17,4 +17,5 @@ module dev.sockettoolkit.bench {
   requires java.logging;
   requires java.management;
   requires jdk.management;
+  requires jdk.jfr;
 }

@@ -8,11 +8,14 @@
 @SuppressWarnings("module") // the friend modules are compiled after this one
 module dev.sockettoolkit.core {
   requires transitive com.google.common;
+  // JFR events (dev.sockettoolkit.Connection, ...): one isEnabled() check when nothing records.
+  requires jdk.jfr;
 
   exports dev.sockettoolkit.core;
   // Machinery shared by the toolkit's own modules (the combining writer, the buffer pool, the
   // connection state): not API, so exported to them alone.
   exports dev.sockettoolkit.core.internal to
       dev.sockettoolkit.framing,
-      dev.sockettoolkit.tls;
+      dev.sockettoolkit.tls,
+      dev.sockettoolkit.micrometer;
 }

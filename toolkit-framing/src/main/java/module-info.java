@@ -6,6 +6,8 @@
  */
 module dev.sockettoolkit.framing {
   requires transitive dev.sockettoolkit.core;
+  // The JFR event dev.sockettoolkit.FrameError.
+  requires jdk.jfr;
 
   exports dev.sockettoolkit.framing;
 }

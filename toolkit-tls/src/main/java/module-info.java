@@ -11,6 +11,8 @@ module dev.sockettoolkit.tls {
   requires transitive dev.sockettoolkit.core;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
+  // The JFR event dev.sockettoolkit.TlsHandshake.
+  requires jdk.jfr;
 
   exports dev.sockettoolkit.tls;
 }

@@ -117,12 +117,25 @@ public final class LoopbackBenchmark {
     if (settings.idle) {
       idle();
     }
+    String observability = null;
+    if (settings.observability) {
+      try {
+        observability = ObservabilityCost.run(settings, OUT);
+      } catch (Exception e) {
+        OUT.println("  observability FAILED: " + e);
+      }
+    }
     List<Stack> columns = new ArrayList<>(settings.stacks);
     columns.removeIf(s -> !plainStacks.contains(s) && !tlsStacks.contains(s));
-    OUT.println();
-    report.printTable(OUT, columns);
-    OUT.println();
-    report.printResults(OUT);
+    if (!report.rows().isEmpty()) {
+      OUT.println();
+      report.printTable(OUT, columns);
+      OUT.println();
+      report.printResults(OUT);
+    }
+    if (observability != null) {
+      OUT.println(observability);
+    }
     OUT.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 

@@ -45,10 +45,17 @@ final class ServerProcess implements AutoCloseable {
    * and TLS from {@code tlsFile} (null: plain).
    */
   static ServerProcess start(Settings settings, Stack stack, Path tlsFile) throws IOException {
+    return start(settings, stack, tlsFile, List.of());
+  }
+
+  /** As {@link #start(Settings, Stack, Path)}, with {@code extraJvmArgs} for the server JVM. */
+  static ServerProcess start(Settings settings, Stack stack, Path tlsFile, List<String> extraJvmArgs)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(settings.serverJava != null ? settings.serverJava : currentJava());
     command.add(HEAP);
     command.addAll(settings.serverJvmArgs);
+    command.addAll(extraJvmArgs);
     command.add("-Dio.netty.leakDetection.level=disabled");
     command.add("-Dbench.netty.tls=" + NettyEcho.TLS_PROTOCOL);
     command.add("-cp");

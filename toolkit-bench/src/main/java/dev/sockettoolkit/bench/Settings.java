@@ -37,6 +37,8 @@ final class Settings {
   boolean tls = true;
   boolean latency = true;
   boolean idle = true;
+  /** The row of what metrics and JFR cost ({@link ObservabilityCost}). */
+  boolean observability = true;
   List<Stack> stacks =
       new ArrayList<>(List.of(Stack.TOOLKIT, Stack.NETTY_NIO, Stack.NETTY_EPOLL, Stack.NETTY_OPENSSL, Stack.SOCKET));
   /** The java launcher for the server JVMs; null means the one running the benchmark. */
@@ -82,6 +84,7 @@ final class Settings {
         s.tls = parts.contains("tls");
         s.latency = parts.contains("latency");
         s.idle = parts.contains("idle");
+        s.observability = parts.contains("observability");
       } else if (arg.startsWith("--stacks=")) {
         stacksGiven = true;
         s.stacks = new ArrayList<>();
@@ -129,7 +132,7 @@ final class Settings {
         "  --warmup-ms=N           warm-up before each measurement (default 1000)",
         "  --measure-ms=N          length of each measurement (default 2000)",
         "  --idle-connections=N    connections in the idle-memory rows (default 10000)",
-        "  --only=plain,tls,latency,idle   run only these groups of rows",
+        "  --only=plain,tls,latency,idle,observability   run only these groups of rows",
         "  --sizes=64,1024,65536   payload sizes of the throughput rows to run (default: all three)",
         "  --connections=1,16      connection counts of the throughput rows to run (default: both)",
         "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
@@ -139,7 +142,9 @@ final class Settings {
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"
-            + " better=<higher|lower>; netty is Netty's NIO transport (JDK TLS provider in TLS rows).");
+            + " better=<higher|lower>; netty is Netty's NIO transport (JDK TLS provider in TLS rows).",
+        "The row observability.plain.throughput.64B compares the toolkit with itself: toolkit=<metrics and"
+            + " JFR on> netty=<both off>, ratio on/off.");
   }
 
   private static String value(String arg) {

@@ -155,12 +155,13 @@ final class ToolkitEcho {
     private final MessageChannel.BatchHandler<ByteBuffer> count = messages -> received = messages.size();
     private int received;
 
-    ClientConnection(int port, int size, TlsConfig tls, boolean lend) throws IOException {
+    ClientConnection(int port, int size, TlsConfig tls, boolean lend, ConnectionOptions options)
+        throws IOException {
       this.lend = lend;
       // No read timeout, like the other stacks' clients: with one, every read takes the socket
       // adaptor's poll-then-read path. A stuck load is closed by BlockingLoad, which unblocks reads.
       Connection connection =
-          dev.sockettoolkit.core.Client.connect("127.0.0.1", port, ConnectionOptions.defaults());
+          dev.sockettoolkit.core.Client.connect("127.0.0.1", port, options);
       if (tls != null) {
         TlsConnection secure = TlsConnection.client(connection, tls, "localhost");
         secure.handshake();
@@ -208,9 +209,16 @@ final class ToolkitEcho {
   static final class Client implements EchoClient {
     private final TlsConfig tls;
     private final boolean lend;
+    private final ConnectionOptions options;
 
     Client(TlsMaterial tls, boolean lend) {
+      this(tls, lend, ConnectionOptions.defaults());
+    }
+
+    /** A client whose connections have {@code options} (to count them in metrics, say). */
+    Client(TlsMaterial tls, boolean lend, ConnectionOptions options) {
       this.lend = lend;
+      this.options = options;
       this.tls =
           tls == null
               ? null
@@ -227,7 +235,7 @@ final class ToolkitEcho {
       List<ClientConnection> opened = new ArrayList<>();
       try {
         for (int i = 0; i < connections; i++) {
-          opened.add(new ClientConnection(port, size, tls, lend));
+          opened.add(new ClientConnection(port, size, tls, lend, options));
         }
       } catch (IOException e) {
         for (ClientConnection c : opened) {
@@ -241,7 +249,7 @@ final class ToolkitEcho {
     @Override
     public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
         throws Exception {
-      try (ClientConnection connection = new ClientConnection(port, size, tls, lend)) {
+      try (ClientConnection connection = new ClientConnection(port, size, tls, lend, options)) {
         return RoundTrips.run(connection, warmupNanos, measureNanos, maxSamples);
       }
     }

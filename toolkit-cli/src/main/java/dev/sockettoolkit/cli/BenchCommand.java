@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure the toolkit on loopback: clients send frames to an in-process echo server with up to"
-          + " --window outstanding each; prints live progress on stderr and a table of messages/s,"
+          + " --window outstanding each; prints progress on stderr (one line redrawn on a terminal, a line"
+          + " a second otherwise) and a table of messages/s,"
           + " MB/s and round-trip latency percentiles.",
       "For the side-by-side comparison with Netty, use toolkit-bench.jar."
     })
@@ -109,12 +110,20 @@ final class BenchCommand implements Callable<Integer> {
       measuring = true;
       long start = System.nanoTime();
       long end = start + duration.toNanos();
+      // On a terminal one line redrawn in place; into a file or a pipe, a plain line a second.
+      boolean terminal = System.console() != null;
       long now;
       while ((now = System.nanoTime()) < end) {
-        Thread.sleep(Math.min(500, Math.max(1, (end - now) / 1_000_000)));
+        Thread.sleep(Math.min(terminal ? 500 : 1000, Math.max(1, (end - now) / 1_000_000)));
         double elapsed = (System.nanoTime() - start) / 1e9;
         long n = messages.get();
-        err.printf("\r%5.1f s  %,12d messages  %,12.0f msg/s  %8.1f MB/s ", elapsed, n, n / elapsed, n * (double) size / elapsed / 1e6);
+        String progress = String.format("%5.1f s  %,12d messages  %,12.0f msg/s  %8.1f MB/s",
+            elapsed, n, n / elapsed, n * (double) size / elapsed / 1e6);
+        if (terminal) {
+          err.print("\r" + progress + " ");
+        } else {
+          err.println("progress " + progress.trim());
+        }
         err.flush();
       }
       measuring = false;
@@ -126,7 +135,9 @@ final class BenchCommand implements Callable<Integer> {
         samples.add(f.get(30, TimeUnit.SECONDS));
       }
       pool.shutdown();
-      err.println();
+      if (terminal) {
+        err.println();
+      }
       long[] latencies = merge(samples);
       out.printf("toolkit bench: %s framing, %d B payload, %d connection(s), window %d, %s, %s%n",
           framing.describe(), size, connections, window, tls ? "TLS" : "plain", Durations.format(duration));

@@ -25,6 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--client-auth", paramLabel = "MODE", description = "TLS client certificates: none, optional or required (default: required with --ca, else none).")
   ClientAuth clientAuth;
+
+  @Option(names = "--stats", paramLabel = "DURATION", description = "Print a line starting 'stats ' to stdout every DURATION: active connections, connections opened, messages/s and MB/s in each direction and TLS handshake failures by reason since the previous line (default: off).")
+  Duration stats;
 
   @Option(names = "--self-signed", description = "With --tls: make a certificate for localhost, 127.0.0.1 and ::1 and print its SHA-256 fingerprint (default: off).")
   boolean selfSigned;
@@ -101,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--port must be 0 to 65535, got " + port);
     }
     CertCommand.requirePositive(maxConnections, "--max-connections");
+    if (stats != null && stats.toMillis() < 10) {
+      throw new UsageException("--stats must be at least 10ms, got " + Durations.format(stats));
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     FrameCodec<ByteBuffer> codec = framing.codec(true);
@@ -126,6 +135,17 @@ final class ServeCommand implements Callable<Integer> {
     out.println("listening on " + HostAndPort.fromParts(host, server.port()));
     notes.forEach(out::println);
     out.flush();
+    if (stats != null) {
+      ScheduledExecutorService printer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "toolkit-serve-stats");
+                t.setDaemon(true);
+                return t;
+              });
+      printer.scheduleAtFixedRate(
+          new StatsLine(server.metrics(), out), stats.toMillis(), stats.toMillis(), TimeUnit.MILLISECONDS);
+    }
     if (stdio != null) {
       StdioServer reader = stdio;
       InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024);

@@ -3,6 +3,8 @@ package dev.sockettoolkit.core;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.sockettoolkit.core.ConnectionTimeoutException.Kind;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
+import dev.sockettoolkit.core.internal.ConnectionCounters.Outcome;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import dev.sockettoolkit.core.internal.ConnectionState.State;
 import dev.sockettoolkit.core.internal.Resets;
@@ -21,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes hold a {@link ReentrantLock}, not a monitor, so a virtual thread blocked in a write
  * never pins its carrier.
  */
-abstract class AbstractConnection implements Connection {
+abstract class AbstractConnection implements Connection, ConnectionCounters.Counted {
   /** Cap on bytes handed to one read or write call, so heap buffers never need huge temporary copies. */
   static final int MAX_IO_CHUNK = 256 * 1024;
 
@@ -35,6 +37,9 @@ abstract class AbstractConnection implements Connection {
   private final long idleTimeoutNanos;
 
   private final ConnectionState state = new ConnectionState("half-closed");
+  private final ConnectionCounters counters;
+  /** This connection's JFR event, begun when it opened; null if none was being recorded then. */
+  private final ConnectionEvent event;
   private volatile Kind expired;
   private volatile long lastActivity;
   /** When the write in progress last moved bytes; 0 when no write is in progress. */
@@ -47,10 +52,19 @@ abstract class AbstractConnection implements Connection {
   private volatile TimeSource.Scheduled idleCheck;
   private volatile TimeSource.Scheduled writeCheck;
 
-  AbstractConnection(ConnectionOptions options) {
+  /** A connection with {@code options} over {@code transport}: tcp, unix or in-memory. */
+  AbstractConnection(ConnectionOptions options, String transport) {
     this.options = Objects.requireNonNull(options, "options");
     this.time = options.timeSource();
     this.lastActivity = time.nanoTime();
+    this.counters = new ConnectionCounters(transport);
+    ConnectionEvent begun = new ConnectionEvent();
+    if (begun.isEnabled()) {
+      begun.begin();
+      this.event = begun;
+    } else {
+      this.event = null;
+    }
     // Capped so that clock arithmetic cannot overflow; a century is as good as no limit.
     this.writeTimeoutNanos = Math.min(options.writeTimeout().toNanos(), MAX_TIMEOUT_NANOS);
     this.idleTimeoutNanos = Math.min(options.idleTimeout().toNanos(), MAX_TIMEOUT_NANOS);
@@ -108,6 +122,22 @@ abstract class AbstractConnection implements Connection {
     return writeTimeoutNanos > 0 || idleTimeoutNanos > 0;
   }
 
+  @Override
+  public final ConnectionCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Counts {@code connection}, if the toolkit made it, into {@code metrics} (may be null) as a
+   * server's or a client's; returns it.
+   */
+  static Connection observe(Connection connection, boolean serverSide, ConnectionMetrics metrics) {
+    if (connection instanceof AbstractConnection c) {
+      c.counters.observe(serverSide, metrics == null ? null : metrics.recorder());
+    }
+    return connection;
+  }
+
   // ---- transport hooks ----
 
   /**
@@ -146,6 +176,9 @@ abstract class AbstractConnection implements Connection {
     try {
       int n = readImpl(dst, options.readTimeout().toNanos());
       lastActivity = time.nanoTime();
+      if (n > 0) {
+        counters.bytesRead(n);
+      }
       return n;
     } catch (IOException e) {
       throw readFailure(e, options.readTimeout(), true);
@@ -162,6 +195,9 @@ abstract class AbstractConnection implements Connection {
     try {
       int n = readImpl(dst, timeout.toNanos());
       lastActivity = time.nanoTime();
+      if (n > 0) {
+        counters.bytesRead(n);
+      }
       return n;
     } catch (IOException e) {
       throw readFailure(e, timeout, false);
@@ -177,9 +213,11 @@ abstract class AbstractConnection implements Connection {
 
   /** What a read throws for {@code e}: a {@code configured} timeout is the connection's own. */
   private IOException readFailure(IOException e, Duration timeout, boolean configured) {
-    if (e instanceof ConnectionTimeoutException
-        || e instanceof ConnectionClosedException
-        || e instanceof ConnectionResetException) {
+    if (e instanceof ConnectionResetException) {
+      counters.ending(Outcome.RESET);
+      return e;
+    }
+    if (e instanceof ConnectionTimeoutException || e instanceof ConnectionClosedException) {
       return e;
     }
     if (e instanceof SocketTimeoutException) {
@@ -219,7 +257,10 @@ abstract class AbstractConnection implements Connection {
         writeChunk(srcs, first);
       }
       lastActivity = time.nanoTime();
-    } catch (ConnectionClosedException | ConnectionResetException | ConnectionTimeoutException e) {
+    } catch (ConnectionResetException e) {
+      counters.ending(Outcome.RESET);
+      throw e;
+    } catch (ConnectionClosedException | ConnectionTimeoutException e) {
       throw e;
     } catch (IOException e) {
       throw failure(e, "write");
@@ -253,7 +294,7 @@ abstract class AbstractConnection implements Connection {
       end++;
     }
     try {
-      writeImpl(srcs, first, end - first);
+      counters.bytesWritten(writeImpl(srcs, first, end - first));
     } finally {
       if (limited != null) {
         limited.limit(savedLimit);
@@ -283,7 +324,7 @@ abstract class AbstractConnection implements Connection {
 
   @Override
   public final void close() throws IOException {
-    State before = markClosed();
+    State before = markClosed(Outcome.CLOSED);
     if (before != State.CLOSED) {
       closeImpl(before == State.OUTPUT_SHUT_DOWN);
     }
@@ -291,7 +332,7 @@ abstract class AbstractConnection implements Connection {
 
   @Override
   public final void abort() {
-    if (markClosed() != State.CLOSED) {
+    if (markClosed(Outcome.ABORTED) != State.CLOSED) {
       abortImpl();
     }
   }
@@ -301,15 +342,21 @@ abstract class AbstractConnection implements Connection {
     return state.isOpen();
   }
 
-  /** Closes the state; returns the state before, {@code CLOSED} if it was closed already. */
-  private State markClosed() {
+  /**
+   * Closes the state; returns the state before, {@code CLOSED} if it was closed already. The
+   * first call counts the connection ended, with {@code outcome} unless a cause was recorded.
+   */
+  private State markClosed(Outcome outcome) {
     State before = state.close();
-    if (before != State.CLOSED && hasTimeouts()) {
-      if (time.isSystem()) {
-        ConnectionTimer.closed();
-      } else {
-        cancelChecks();
+    if (before != State.CLOSED) {
+      if (hasTimeouts()) {
+        if (time.isSystem()) {
+          ConnectionTimer.closed();
+        } else {
+          cancelChecks();
+        }
       }
+      ended(outcome);
     }
     return before;
   }
@@ -319,6 +366,23 @@ abstract class AbstractConnection implements Connection {
       if (check != null) {
         check.cancel();
       }
+    }
+  }
+
+  private void ended(Outcome fallback) {
+    Outcome outcome = counters.ended(fallback);
+    ConnectionEvent e = event;
+    if (e != null && e.shouldCommit()) {
+      e.transport = counters.transport();
+      e.side = counters.side();
+      e.localAddress = String.valueOf(localAddress());
+      e.remoteAddress = String.valueOf(remoteAddress());
+      e.bytesRead = counters.bytesRead();
+      e.bytesWritten = counters.bytesWritten();
+      e.outcome = outcome.label();
+      e.messagesRead = counters.messagesRead();
+      e.messagesWritten = counters.messagesWritten();
+      e.commit();
     }
   }
 
@@ -349,8 +413,10 @@ abstract class AbstractConnection implements Connection {
       closedException.initCause(e);
       return closedException;
     }
+    boolean reset = Resets.isReset(e);
+    counters.ending(reset ? Outcome.RESET : Outcome.FAILED);
     abort();
-    if (Resets.isReset(e)) {
+    if (reset) {
       return new ConnectionResetException(
           "connection reset by peer " + remoteAddress() + " during " + operation, e);
     }
@@ -416,6 +482,7 @@ abstract class AbstractConnection implements Connection {
 
   private void expire(Kind kind) {
     expired = kind;
+    counters.ending(kind == Kind.WRITE ? Outcome.WRITE_TIMEOUT : Outcome.IDLE_TIMEOUT);
     abort();
   }
 

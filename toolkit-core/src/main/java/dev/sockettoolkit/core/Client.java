@@ -89,7 +89,8 @@ public final class Client {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(options, "options");
     if (address instanceof InMemoryAddress memory) {
-      return InMemoryNetwork.connect(memory, options);
+      return AbstractConnection.observe(
+          InMemoryNetwork.connect(memory, options), false, options.metrics().orElse(null));
     }
     if (address instanceof UnixDomainSocketAddress) {
       SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -102,7 +103,8 @@ public final class Client {
         failure.initCause(e);
         throw failure;
       }
-      return UnixConnection.open(channel, options);
+      return AbstractConnection.observe(
+          UnixConnection.open(channel, options), false, options.metrics().orElse(null));
     }
     if (!(address instanceof InetSocketAddress)) {
       throw new IllegalArgumentException(
@@ -123,7 +125,10 @@ public final class Client {
     boolean allTimedOut = true;
     for (InetSocketAddress address : addresses) {
       try {
-        return TcpConnection.open(connectOne(address, options.connectTimeout()), options);
+        return AbstractConnection.observe(
+            TcpConnection.open(connectOne(address, options.connectTimeout()), options),
+            false,
+            options.metrics().orElse(null));
       } catch (IOException e) {
         failures.add(e);
         allTimedOut &= e instanceof SocketTimeoutException;

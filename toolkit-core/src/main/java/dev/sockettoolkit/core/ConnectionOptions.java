@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Timeouts and socket settings for a connection. Immutable; start from {@link #defaults()} (or
@@ -54,6 +55,7 @@ public final class ConnectionOptions {
   private final int receiveBufferSize;
   private final int sendBufferSize;
   private final TimeSource timeSource;
+  private final ConnectionMetrics metrics;
 
   private ConnectionOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -65,6 +67,7 @@ public final class ConnectionOptions {
     this.receiveBufferSize = b.receiveBufferSize;
     this.sendBufferSize = b.sendBufferSize;
     this.timeSource = b.timeSource;
+    this.metrics = b.metrics;
   }
 
   /** The defaults for clients; see the table above. */
@@ -132,6 +135,14 @@ public final class ConnectionOptions {
     return timeSource;
   }
 
+  /**
+   * Where client connections opened with these options are counted, if anywhere (default: not
+   * counted). A {@link Server} counts its connections in its own {@link Server#metrics()}.
+   */
+  public Optional<ConnectionMetrics> metrics() {
+    return Optional.ofNullable(metrics);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ConnectionOptions)) {
@@ -146,14 +157,16 @@ public final class ConnectionOptions {
         && keepAlive == that.keepAlive
         && receiveBufferSize == that.receiveBufferSize
         && sendBufferSize == that.sendBufferSize
-        && timeSource.equals(that.timeSource);
+        && timeSource.equals(that.timeSource)
+        && metrics == that.metrics;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         connectTimeout, readTimeout, writeTimeout, idleTimeout, tcpNoDelay, keepAlive,
-        receiveBufferSize, sendBufferSize, timeSource);
+        receiveBufferSize, sendBufferSize, timeSource,
+        metrics == null ? 0 : System.identityHashCode(metrics));
   }
 
   @Override
@@ -167,6 +180,7 @@ public final class ConnectionOptions {
         + ", receiveBufferSize=" + receiveBufferSize
         + ", sendBufferSize=" + sendBufferSize
         + (timeSource.isSystem() ? "" : ", timeSource=" + timeSource)
+        + (metrics == null ? "" : ", metrics=counted")
         + "}";
   }
 
@@ -181,6 +195,7 @@ public final class ConnectionOptions {
     private int receiveBufferSize;
     private int sendBufferSize;
     private TimeSource timeSource = TimeSource.system();
+    private ConnectionMetrics metrics;
 
     private Builder() {}
 
@@ -194,6 +209,7 @@ public final class ConnectionOptions {
       this.receiveBufferSize = o.receiveBufferSize;
       this.sendBufferSize = o.sendBufferSize;
       this.timeSource = o.timeSource;
+      this.metrics = o.metrics;
     }
 
     /** Sets the connect timeout (default 10 s); zero leaves it to the OS. */
@@ -253,6 +269,16 @@ public final class ConnectionOptions {
      */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * Counts client connections opened with these options in {@code metrics}: share one {@link
+     * ConnectionMetrics} among the clients to be counted together; null counts nowhere (the
+     * default).
+     */
+    public Builder metrics(ConnectionMetrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 

@@ -60,6 +60,10 @@ public record ConnectionPair(Connection client, Connection server) implements Au
         new PipeConnection(toServer, toClient, serverAddress, clientAddress, options);
     client.startTimeouts();
     server.startTimeouts();
+    // Counted where options say, both ends, as a client and a server.
+    ConnectionMetrics metrics = options.metrics().orElse(null);
+    AbstractConnection.observe(client, false, metrics);
+    AbstractConnection.observe(server, true, metrics);
     return new ConnectionPair(client, server);
   }
 

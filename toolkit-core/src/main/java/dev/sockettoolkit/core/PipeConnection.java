@@ -17,7 +17,7 @@ final class PipeConnection extends AbstractConnection {
       SocketAddress local,
       SocketAddress remote,
       ConnectionOptions options) {
-    super(options);
+    super(options, "in-memory");
     this.inbound = inbound;
     this.outbound = outbound;
     this.local = local;

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractService;
+import dev.sockettoolkit.core.internal.ConnectionCounters.Outcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -68,6 +69,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   private final Duration drainTimeout;
   private final ThreadMode threadMode;
   private final ThreadFactory handlerThreads;
+  private final ConnectionMetrics metrics;
 
   /** Open connections and the threads serving them. */
   private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
@@ -92,6 +94,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.threadMode = b.threadMode;
     this.handlerThreads = threadMode.factory("toolkit-conn");
+    this.metrics = b.metrics != null ? b.metrics : ConnectionMetrics.create();
   }
 
   /** A builder; at least {@link Builder#handler} must be set. */
@@ -125,6 +128,19 @@ public final class Server extends AbstractService implements AutoCloseable {
     } finally {
       countLock.unlock();
     }
+  }
+
+  /**
+   * The counters of this server's connections: opened, active, closed by outcome, rejected by
+   * rule, bytes, and the messages, handshakes and frame errors of the layers over them.
+   *
+   * <pre>{@code
+   * ConnectionMetrics.Snapshot s = server.metrics().snapshot();
+   * System.out.println(s.activeConnections() + " open, " + s.bytesRead() + " bytes in");
+   * }</pre>
+   */
+  public ConnectionMetrics metrics() {
+    return metrics;
   }
 
   /** Shuts down gracefully (see the class documentation) and waits until it is done. */
@@ -249,7 +265,10 @@ public final class Server extends AbstractService implements AutoCloseable {
 
   private void admit(Listening.Accepted accepted) {
     if (!reserveSlot()) {
-      reject(accepted, "the server is at its limit of " + maxConnections + " connections");
+      reject(
+          accepted,
+          "max_connections",
+          "the server is at its limit of " + maxConnections + " connections");
       return;
     }
     Connection connection;
@@ -261,6 +280,7 @@ public final class Server extends AbstractService implements AutoCloseable {
       releaseSlot();
       return;
     }
+    AbstractConnection.observe(connection, true, metrics);
     notifyListener(() -> listener.accepted(connection));
     try {
       Thread thread = handlerThreads.newThread(new Serving(connection));
@@ -298,6 +318,9 @@ public final class Server extends AbstractService implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         logHandlerFailure(connection, t);
+        if (connection instanceof AbstractConnection counted) {
+          counted.counters().ending(Outcome.FAILED);
+        }
       } finally {
         try {
           connection.close();
@@ -353,9 +376,19 @@ public final class Server extends AbstractService implements AutoCloseable {
     }
   }
 
-  private void reject(Listening.Accepted accepted, String reason) {
+  /** Refuses {@code accepted} by {@code rule} (a name for meters and events) for {@code reason}. */
+  private void reject(Listening.Accepted accepted, String rule, String reason) {
     SocketAddress remote = accepted.remoteAddress();
+    metrics.recorder().rejected(rule); // before the refusal, which the client may see at once
     accepted.refuse();
+    ConnectionRejectedEvent event = new ConnectionRejectedEvent();
+    if (event.shouldCommit()) {
+      event.rule = rule;
+      event.detail = reason;
+      event.localAddress = String.valueOf(boundAddress);
+      event.remoteAddress = String.valueOf(remote);
+      event.commit();
+    }
     long rejected = rejectedSinceLog.incrementAndGet();
     long now = System.nanoTime();
     if (now - lastRejectLog >= REJECT_LOG_INTERVAL_NANOS) {
@@ -402,6 +435,7 @@ public final class Server extends AbstractService implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(10);
     private ThreadMode threadMode = ThreadMode.best();
     private TimeSource timeSource;
+    private ConnectionMetrics metrics;
 
     private Builder() {}
 
@@ -486,6 +520,15 @@ public final class Server extends AbstractService implements AutoCloseable {
           mode,
           Runtime.version().feature());
       this.threadMode = mode;
+      return this;
+    }
+
+    /**
+     * Counts this server's connections in {@code metrics} (default: counters of its own), for
+     * example to count several servers together; read them with {@link Server#metrics()}.
+     */
+    public Builder metrics(ConnectionMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

@@ -28,7 +28,7 @@ final class TcpConnection extends AbstractConnection {
   private byte[] scratch;
 
   private TcpConnection(SocketChannel channel, ConnectionOptions options) throws IOException {
-    super(options);
+    super(options, "tcp");
     this.channel = channel;
     this.local = channel.getLocalAddress();
     this.remote = channel.getRemoteAddress();

@@ -29,7 +29,7 @@ final class UnixConnection extends AbstractConnection {
   private Selector writeSelector;
 
   private UnixConnection(SocketChannel channel, ConnectionOptions options) throws IOException {
-    super(options);
+    super(options, "unix");
     this.channel = channel;
     this.local = channel.getLocalAddress();
     this.remote = channel.getRemoteAddress();

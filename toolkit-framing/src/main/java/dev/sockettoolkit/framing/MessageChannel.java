@@ -2,6 +2,7 @@ package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -79,8 +80,10 @@ public final class MessageChannel<T> implements Iterable<T>, AutoCloseable {
   private MessageChannel(Connection connection, FrameCodec<T> codec) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.codec = Objects.requireNonNull(codec, "codec");
-    this.sender = new Sender<>(connection, codec);
-    this.receiver = new Receiver<>(connection, codec);
+    ConnectionCounters counters = ConnectionCounters.of(connection);
+    counters.framed();
+    this.sender = new Sender<>(connection, codec, counters);
+    this.receiver = new Receiver<>(connection, codec, counters);
   }
 
   /**

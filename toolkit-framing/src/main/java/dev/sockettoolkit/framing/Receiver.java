@@ -2,6 +2,7 @@ package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import dev.sockettoolkit.core.internal.BufferPool;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import java.io.IOException;
@@ -48,6 +49,11 @@ final class Receiver<T> {
   private final FrameCodec<T> codec;
   private final FrameDecoder<T> decoder;
   private final InboundBuffer in;
+  private final ConnectionCounters counters;
+  /** Bytes read from the connection so far, for the offset of a frame error. */
+  private long bytesIn;
+  /** Where in the stream the frame being decoded starts. */
+  private long frameStart;
   private final ReentrantLock lock = new ReentrantLock();
   /** Moved under the lock, except to CLOSED, which {@link #close()} does from any thread. */
   private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
@@ -71,9 +77,10 @@ final class Receiver<T> {
   private List<T> batch;
   private List<T> batchView;
 
-  Receiver(Connection connection, FrameCodec<T> codec) {
+  Receiver(Connection connection, FrameCodec<T> codec, ConnectionCounters counters) {
     this.connection = connection;
     this.codec = codec;
+    this.counters = counters;
     this.decoder = Objects.requireNonNull(codec.newDecoder(), "codec.newDecoder()");
     // A decoder that reads only headers works on direct memory, which the socket fills without
     // the JDK's extra copy. Decoders that scan every byte do it fastest in a heap array.
@@ -272,6 +279,9 @@ final class Receiver<T> {
       } catch (IOException e) {
         throw connectionFailed(e);
       }
+      if (n > 0) {
+        bytesIn += n;
+      }
       if (body != null) {
         if (n < 0) {
           throw fail(new TruncatedFrameException(body.position(), body.remaining()));
@@ -330,7 +340,9 @@ final class Receiver<T> {
       }
     }
     try {
-      return decoder.frameFromBody(complete);
+      T frame = decoder.frameFromBody(complete);
+      counters.messageRead();
+      return frame;
     } catch (FrameException e) {
       throw fail(e);
     }
@@ -339,12 +351,14 @@ final class Receiver<T> {
   private T decodeNext() throws IOException {
     ByteBuffer data = in.data();
     int before = data.position();
+    frameStart = bytesIn - data.remaining();
     T frame;
     try {
       frame =
           state.get() == State.INPUT_ENDED ? decoder.decodeAtEnd(data) : decoder.decode(data);
     } catch (FrameTooLongException e) {
       if (e.discarded()) {
+        frameError(e, frameStart);
         throw e;
       }
       throw fail(e);
@@ -354,6 +368,9 @@ final class Receiver<T> {
     int after = data.position();
     if (after < before || (frame != null && after == before)) {
       throw stuck(frame != null && after == before);
+    }
+    if (frame != null) {
+      counters.messageRead();
     }
     return frame;
   }
@@ -401,6 +418,7 @@ final class Receiver<T> {
 
   /** Records a terminal decoding error and closes the connection. */
   private IOException fail(FrameException e) {
+    frameError(e, frameStart);
     connectionFailed(e);
     if (inHandler) {
       // The batch's earlier messages are still to be handled, and the handler may answer them:
@@ -410,6 +428,30 @@ final class Receiver<T> {
       closeAfterFailure(e);
     }
     return e;
+  }
+
+  /** Counts a frame error and records its JFR event. */
+  private void frameError(FrameException e, long offset) {
+    String kind;
+    if (e instanceof FrameTooLongException tooLong) {
+      kind = tooLong.discarded() ? "too_long_discarded" : "too_long";
+    } else if (e instanceof MalformedFrameException) {
+      kind = "malformed";
+    } else if (e instanceof TruncatedFrameException) {
+      kind = "truncated";
+    } else {
+      kind = "other";
+    }
+    counters.frameError(kind);
+    FrameErrorEvent event = new FrameErrorEvent();
+    if (event.shouldCommit()) {
+      event.codec = codec.toString();
+      event.kind = kind;
+      event.exception = e.toString();
+      event.offset = Math.max(0, offset);
+      event.remoteAddress = String.valueOf(connection.remoteAddress());
+      event.commit();
+    }
   }
 
   private void closeAfterFailure(IOException e) {

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.framing;
 
 import dev.sockettoolkit.core.Connection;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import dev.sockettoolkit.core.internal.CombiningWriter;
 import dev.sockettoolkit.core.internal.CombiningWriter.Request;
 import java.io.IOException;
@@ -26,15 +27,18 @@ final class Sender<T> implements CombiningWriter.Combiner<T> {
 
   private final Connection connection;
   private final FrameCodec<T> codec;
+  /** Counts each message encoded; called under the lock, so one writer at a time. */
+  private final ConnectionCounters counters;
   private final CombiningWriter<T> writer = new CombiningWriter<>(this);
   /** Borrowed while the lock is held, when first needed; null otherwise. */
   private OutboundBuffer out;
   /** Messages encoded since the last write, whose senders wait for its outcome; made on first use. */
   private List<Request<T>> batch;
 
-  Sender(Connection connection, FrameCodec<T> codec) {
+  Sender(Connection connection, FrameCodec<T> codec, ConnectionCounters counters) {
     this.connection = connection;
     this.codec = codec;
+    this.counters = counters;
   }
 
   void send(T message) throws IOException {
@@ -119,6 +123,7 @@ final class Sender<T> implements CombiningWriter.Combiner<T> {
       buffer.abortFrame();
       throw e;
     }
+    counters.messageWritten();
   }
 
   /** Encodes the messages other threads queued and writes everything encoded. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class ReceiverTest {
   @Test
   void statesFromOpenToEnded() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
-      Receiver<ByteBuffer> r = new Receiver<>(pair.server(), BINARY);
+      Receiver<ByteBuffer> r = new Receiver<>(pair.server(), BINARY, ConnectionCounters.of(pair.server()));
       assertEquals(Receiver.State.OPEN, r.state());
       pair.client().write(BINARY.encodeToBuffer(ByteBuffer.wrap(new byte[] {9})));
       pair.client().shutdownOutput();
@@ -104,7 +105,7 @@ class ReceiverTest {
   @Test
   void aFailedReceiverThrowsTheSameExceptionAndHoldsNoBuffer() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
-      Receiver<ByteBuffer> r = new Receiver<>(pair.server(), BINARY);
+      Receiver<ByteBuffer> r = new Receiver<>(pair.server(), BINARY, ConnectionCounters.of(pair.server()));
       pair.client().write(ByteBuffer.wrap(new byte[] {0, 0, 0, 5, 1}));
       pair.client().shutdownOutput();
       IOException e = assertThrows(TruncatedFrameException.class, r::receive);

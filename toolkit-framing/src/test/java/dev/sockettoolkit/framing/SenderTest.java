@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sockettoolkit.core.ConnectionOptions;
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ class SenderTest {
   @Test
   void holdsNoBufferBetweenSendsWhateverTheyWere() throws Exception {
     try (ConnectionPair pair = ConnectionPair.inMemory(1024 * 1024, ConnectionOptions.defaults())) {
-      Sender<ByteBuffer> sender = new Sender<>(pair.client(), CODEC);
+      Sender<ByteBuffer> sender = new Sender<>(pair.client(), CODEC, ConnectionCounters.of(pair.client()));
       MessageChannel<ByteBuffer> receiver = MessageChannel.open(pair.server(), CODEC);
       sender.send(ByteBuffer.allocate(64));
       assertFalse(sender.holdsBuffer(), "after a small send");

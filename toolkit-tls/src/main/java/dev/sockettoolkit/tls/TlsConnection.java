@@ -7,6 +7,7 @@ import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionHandler;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -63,6 +64,11 @@ import javax.net.ssl.SSLEngine;
  */
 public final class TlsConnection implements Connection {
   private static final System.Logger LOG = System.getLogger(TlsConnection.class.getName());
+
+  static {
+    // A message channel over a TLS connection counts its messages with the transport's bytes.
+    ConnectionCounters.registerLayer(TlsConnection.class, TlsConnection::transport);
+  }
 
   private final TlsEngineIo io;
 

@@ -4,12 +4,15 @@ import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ConnectionCounters;
+import dev.sockettoolkit.core.internal.ConnectionCounters.Outcome;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import dev.sockettoolkit.core.internal.ConnectionState.State;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -96,6 +99,9 @@ final class TlsEngineIo {
         throw closedAfter(handshakeFailure);
       }
       tls.state.checkOpen("handshake with", peer());
+      long started = System.nanoTime();
+      TlsHandshakeEvent event = new TlsHandshakeEvent();
+      event.begin();
       try {
         try {
           runHandshake();
@@ -107,6 +113,7 @@ final class TlsEngineIo {
         session = TlsSession.of(engine, requestedServerName);
         reader.refuseHandshakeRecords(!"TLSv1.3".equals(session.protocol()));
         handshakeDone = true;
+        handshakeEnded(event, started, null);
       } catch (IOException | RuntimeException e) {
         // The JDK's engine can throw unchecked exceptions on hostile input (a ClassCastException
         // for a HelloRequest sent to a server): still a failed handshake, with the cause kept.
@@ -117,15 +124,53 @@ final class TlsEngineIo {
                     Reason.OTHER, "the TLS engine failed on what " + peer() + " sent: " + e, e);
         handshakeFailure = failure;
         tls.state.close();
+        handshakeEnded(event, started, failure);
         if (failure instanceof ConnectionTimeoutException) {
+          ConnectionCounters.of(transport).ending(Outcome.HANDSHAKE_TIMEOUT);
           transport.abort();
         } else {
+          ConnectionCounters.of(transport).ending(Outcome.FAILED);
           closeAfterFailure();
         }
         throw failure;
       }
     } finally {
       handshakeLock.unlock();
+    }
+  }
+
+  /** Counts a finished handshake, ok when {@code failure} is null, and records its JFR event. */
+  private void handshakeEnded(TlsHandshakeEvent event, long started, IOException failure) {
+    String outcome;
+    if (failure == null) {
+      outcome = "ok";
+    } else if (failure instanceof TlsHandshakeException e) {
+      outcome = e.reason().name().toLowerCase(Locale.ROOT);
+    } else if (failure instanceof ConnectionTimeoutException) {
+      outcome = "timeout";
+    } else {
+      outcome = "failed";
+    }
+    TlsSession agreed = failure == null ? session : null;
+    ConnectionCounters.of(transport)
+        .handshake(outcome, agreed == null ? null : agreed.protocol(), System.nanoTime() - started);
+    event.end();
+    if (event.shouldCommit()) {
+      event.side = engine.getUseClientMode() ? "client" : "server";
+      event.outcome = outcome;
+      event.remoteAddress = String.valueOf(transport.remoteAddress());
+      if (agreed != null) {
+        event.protocol = agreed.protocol();
+        event.cipherSuite = agreed.cipherSuite();
+        event.peerPrincipal = agreed.peerPrincipal().map(Object::toString).orElse("");
+        event.alpn = agreed.applicationProtocol();
+      } else {
+        event.protocol = "";
+        event.cipherSuite = "";
+        event.peerPrincipal = "";
+        event.alpn = "";
+      }
+      event.commit();
     }
   }
 
