@@ -64,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "Over TLS (a self-signed certificate made for the run) (default: off).")
   boolean tls;
 
+  @Option(names = "--tls-provider", paramLabel = "PROVIDER", defaultValue = "jdk", description = "With --tls: jdk, conscrypt (BoringSSL) or bc (Bouncy Castle JSSE), both ends (default: ${DEFAULT-VALUE}).")
+  String tlsProvider;
+
   @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
@@ -91,10 +94,17 @@ final class BenchCommand implements Callable<Integer> {
 
     TlsConfig serverTls = null;
     TlsConfig clientTls = null;
+    if (!tls && !"jdk".equals(tlsProvider)) {
+      throw new UsageException("--tls-provider needs --tls");
+    }
     if (tls) {
       IssuedCertificate cert = TlsOptions.selfSigned();
-      serverTls = TlsConfig.server(cert.keyMaterial()).build();
-      clientTls = TlsConfig.client().trust(TrustMaterial.of(cert.chain().get(cert.chain().size() - 1))).build();
+      serverTls = TlsOptions.withProvider(TlsConfig.server(cert.keyMaterial()), tlsProvider).build();
+      clientTls =
+          TlsOptions.withProvider(
+                  TlsConfig.client().trust(TrustMaterial.of(cert.chain().get(cert.chain().size() - 1))),
+                  tlsProvider)
+              .build();
     }
     ServeCommand.Echo echo = new ServeCommand.Echo(codec, serverTls, err, verbosity.verbose, null);
     byte[] payload = payload(size, framing);

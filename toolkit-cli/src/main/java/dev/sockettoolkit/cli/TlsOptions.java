@@ -37,6 +37,18 @@ final class TlsOptions {
   @Option(names = "--alpn", paramLabel = "LIST", description = "Application protocols to offer or accept, comma-separated, e.g. h2,http/1.1 (default: none).")
   String alpn;
 
+  @Option(names = "--tls-provider", paramLabel = "PROVIDER", defaultValue = "jdk", description = "TLS implementation: jdk (the JDK's own), conscrypt (BoringSSL, native) or bc (Bouncy Castle JSSE, pure Java) (default: ${DEFAULT-VALUE}).")
+  String tlsProvider;
+
+  /** Applies {@code --tls-provider} to {@code builder}: one clear line when it cannot load. */
+  static <B extends TlsConfig.Builder<B>> B withProvider(B builder, String provider) {
+    try {
+      return builder.provider(provider);
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("--tls-provider " + provider + ": " + e.getMessage(), e);
+    }
+  }
+
   void requireTlsFor(String option, boolean given) {
     if (given && !tls) {
       throw new UsageException(option + " needs --tls");
@@ -48,6 +60,7 @@ final class TlsOptions {
     requireTlsFor("--key", key != null);
     requireTlsFor("--ca", ca != null);
     requireTlsFor("--alpn", alpn != null);
+    requireTlsFor("--tls-provider", !"jdk".equals(tlsProvider));
     if ((cert == null) != (key == null)) {
       throw new UsageException("--cert and --key go together");
     }
@@ -83,7 +96,8 @@ final class TlsOptions {
     } else {
       throw new UsageException("a TLS server needs --cert and --key, or --self-signed");
     }
-    TlsConfig.ServerBuilder builder = TlsConfig.server(keyMaterial).handshakeTimeout(handshakeTimeout);
+    TlsConfig.ServerBuilder builder =
+        withProvider(TlsConfig.server(keyMaterial).handshakeTimeout(handshakeTimeout), tlsProvider);
     ClientAuth auth = clientAuth != null ? clientAuth : (ca != null ? ClientAuth.REQUIRED : ClientAuth.NONE);
     if (auth != ClientAuth.NONE) {
       if (ca == null) {
@@ -107,7 +121,8 @@ final class TlsOptions {
     if (!tls) {
       return null;
     }
-    TlsConfig.ClientBuilder builder = TlsConfig.client().handshakeTimeout(handshakeTimeout);
+    TlsConfig.ClientBuilder builder =
+        withProvider(TlsConfig.client().handshakeTimeout(handshakeTimeout), tlsProvider);
     if (insecure) {
       if (ca != null) {
         throw new UsageException("choose --insecure or --ca, not both");

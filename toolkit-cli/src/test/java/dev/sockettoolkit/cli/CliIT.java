@@ -192,6 +192,33 @@ class CliIT {
     }
   }
 
+  /**
+   * Every provider the jar bundles serves and connects, each against another. A client on
+   * Conscrypt or Bouncy Castle cannot half-close (docs/TLS.md), so it waits for its replies
+   * ({@code --until replies}) instead of half-closing at the end of its input.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "serve on {0}, connect on {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"conscrypt,jdk", "bc,jdk", "jdk,conscrypt", "conscrypt,bc", "bc,conscrypt"})
+  void tlsProvidersServeAndConnect(String serverProvider, String clientProvider) throws Exception {
+    try (Jar.Served s = Jar.serve("--tls", "--self-signed", "--tls-provider", serverProvider)) {
+      assertTrue(waitForFingerprint(s), () -> snapshot(s));
+      String until = clientProvider.equals("jdk") ? "eof" : "replies";
+      Jar.Result r =
+          Jar.run(
+              LINES, "connect", s.address(), "--tls", "--insecure", "--tls-provider", clientProvider,
+              "--until", until);
+      assertOk(r);
+      assertEquals(LINES, r.stdout);
+    }
+  }
+
+  @Test
+  void anUnknownTlsProviderIsOneLine() throws Exception {
+    Jar.Result r = Jar.run("", "connect", "127.0.0.1:9", "--tls", "--tls-provider", "openssl");
+    assertOneLineFailure(r);
+    assertTrue(r.stderr.contains("jdk, conscrypt, bc"), r.stderr);
+  }
+
   private static String snapshot(Jar.Served s) {
     synchronized (s.stdoutLines) {
       return s.stdoutLines.toString();

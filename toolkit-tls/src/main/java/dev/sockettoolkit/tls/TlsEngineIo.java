@@ -45,6 +45,8 @@ final class TlsEngineIo {
   private volatile boolean handshakeDone;
   private volatile IOException handshakeFailure;
   private volatile TlsSession session;
+  /** Whether the engine keeps reading after it sent close_notify (the JDK's does). */
+  private final boolean halfCloses;
   /** The SNI name the client asked for, seen during the handshake (server side); may stay null. */
   private String requestedServerName;
 
@@ -53,6 +55,7 @@ final class TlsEngineIo {
     this.transport = transport;
     this.engine = engine;
     this.config = config;
+    this.halfCloses = TlsProviders.halfCloses(config.provider().orElse(null));
     this.writer = new TlsWriter(tls, this::explain);
     this.reader = new TlsReader(tls, writer);
   }
@@ -332,6 +335,15 @@ final class TlsEngineIo {
       throw new NullPointerException("dst");
     }
     handshake();
+    if (!halfCloses && tls.state.isOutputShutDown()) {
+      // Conscrypt and Bouncy Castle stop reading once they have sent close_notify: what the peer
+      // sends now would vanish, and an end of stream here would be a lie.
+      throw new ConnectionClosedException(
+          "cannot read from " + peer() + " after shutdownOutput(): the "
+              + TlsProviders.describe(config.provider().orElse(null))
+              + " TLS provider cannot half-close (its engine stops reading once it has sent"
+              + " close_notify); read the replies before closing, or use the JDK's provider");
+    }
     return reader.read(dst, timeout);
   }
 

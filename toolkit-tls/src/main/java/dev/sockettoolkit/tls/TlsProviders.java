@@ -92,6 +92,15 @@ final class TlsProviders {
     }
   }
 
+  /**
+   * Whether an engine of {@code provider} (null: the JDK's) keeps reading after it sent
+   * close_notify, so that {@code shutdownOutput()} is a half-close under TLS 1.3. Only SunJSSE
+   * does; Conscrypt and Bouncy Castle JSSE end the whole session.
+   */
+  static boolean halfCloses(Provider provider) {
+    return provider == null || "SunJSSE".equals(provider.getName());
+  }
+
   /** A short name for messages: {@code jdk} for the default. */
   static String describe(Provider provider) {
     return provider == null ? "jdk (SunJSSE)" : provider.getName();

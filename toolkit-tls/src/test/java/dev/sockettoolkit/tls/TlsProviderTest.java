@@ -200,6 +200,36 @@ class TlsProviderTest {
     }
   }
 
+  /**
+   * Conscrypt and Bouncy Castle stop reading once they sent close_notify: after shutdownOutput()
+   * a read fails clearly, naming the provider, instead of a false end of stream that would hide
+   * the peer's reply. The JDK's half-closes and the reply arrives.
+   */
+  @ParameterizedTest(name = "client {0}")
+  @ValueSource(strings = {"jdk", "conscrypt", "bc"})
+  void afterShutdownOutputTheReplyArrivesOrTheReadSaysWhyNot(String clientProvider) throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      TlsConnection c =
+          TlsConnection.client(pair.client(), on(TestPki.client(), clientProvider).build(), "localhost");
+      TlsConnection s = TlsConnection.server(pair.server(), on(TestPki.server(), "jdk").build());
+      assertEquals(null, handshakeBoth(c, s));
+      c.write(ascii("question"));
+      c.shutdownOutput();
+      assertEquals("question", new String(s.inputStream().readAllBytes(), StandardCharsets.US_ASCII));
+      s.write(ascii("answer"));
+      s.close();
+      if (clientProvider.equals("jdk")) {
+        assertEquals("answer", new String(c.inputStream().readAllBytes(), StandardCharsets.US_ASCII));
+      } else {
+        dev.sockettoolkit.core.ConnectionClosedException e =
+            assertThrows(
+                dev.sockettoolkit.core.ConnectionClosedException.class,
+                () -> c.read(ByteBuffer.allocate(16)));
+        assertTrue(e.getMessage().contains("cannot half-close"), e.getMessage());
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"conscrypt", "bc"})
   void theConfigSaysWhichProviderItUses(String name) {
