@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * The loopback comparison: the same 4-byte length-prefixed echo protocol on this toolkit, Netty
@@ -256,17 +257,18 @@ public final class LoopbackBenchmark {
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
         try {
-          long[] samples = clients.get(stack).roundTrips(
+          Histogram nanos = clients.get(stack).roundTrips(
               servers.get(stack).port(), size,
               settings.latencyWarmupMillis * 1_000_000L, settings.latencyMeasureMillis * 1_000_000L,
               settings.latencyMaxSamples);
-          Arrays.sort(samples);
-          double[] us = {percentile(samples, 0.50), percentile(samples, 0.99), percentile(samples, 0.999)};
+          double[] us = {
+            RoundTrips.micros(nanos, 0.50), RoundTrips.micros(nanos, 0.99), RoundTrips.micros(nanos, 0.999)
+          };
           p50.add(stack, us[0]);
           p99.add(stack, us[1]);
           p999.add(stack, us[2]);
           OUT.printf(Locale.ROOT, "  %-28s %-13s p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  (%d round trips)%n",
-              mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], samples.length);
+              mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], nanos.getTotalCount());
         } catch (Exception e) {
           OUT.println("  " + mode + " latency " + stack.label() + " FAILED: " + e);
           for (Row row : List.of(p50, p99, p999)) {
@@ -306,15 +308,6 @@ public final class LoopbackBenchmark {
         rss.note(stack, "failed: " + e);
       }
     }
-  }
-
-  /** The sample at quantile {@code q} of sorted nanoseconds, in microseconds. */
-  static double percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return sorted[Math.max(0, index)] / 1000.0;
   }
 
   /** The list rotated left by {@code round}, so no stack always runs first or last. */
