@@ -213,6 +213,11 @@ public final class LoopbackBenchmark {
     String shape = sizeLabel(size) + "." + connections + "conn";
     Row messages = report.row(mode + ".throughput." + shape, "msg/s", ResultLine.Better.HIGHER);
     Row bytes = report.row(mode + ".bandwidth." + shape, "MB/s", ResultLine.Better.HIGHER);
+    String shortRounds = Settings.shortRounds(settings.warmupMillis, settings.measureMillis);
+    if (shortRounds != null) {
+      messages.doubt(shortRounds);
+      bytes.doubt(shortRounds);
+    }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
         ServerProcess server = servers.get(stack);
@@ -254,6 +259,10 @@ public final class LoopbackBenchmark {
     Row p50 = report.row(prefix + "p50", "us", ResultLine.Better.LOWER);
     Row p99 = report.row(prefix + "p99", "us", ResultLine.Better.LOWER);
     Row p999 = report.row(prefix + "p99.9", "us", ResultLine.Better.LOWER);
+    String shortRounds = Settings.shortRounds(settings.latencyWarmupMillis, settings.latencyMeasureMillis);
+    if (shortRounds != null) {
+      List.of(p50, p99, p999).forEach(row -> row.doubt(shortRounds));
+    }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
         try {
@@ -282,8 +291,13 @@ public final class LoopbackBenchmark {
   /** The idle-memory rows: a fresh server JVM per stack, then n connections that each echo once. */
   private void idle() {
     int n = settings.idleConnections;
-    Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER);
-    Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER);
+    Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
+    Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
+    if (n < Settings.FULL_IDLE_CONNECTIONS) {
+      String few = n + " connections (full run " + Settings.FULL_IDLE_CONNECTIONS + ")";
+      heap.doubt(few);
+      rss.doubt(few);
+    }
     OUT.println();
     OUT.println("== idle: " + n + " connections, stacks " + labels(plainStacks));
     String cannot = IdleConnections.cannotOpen(n);
