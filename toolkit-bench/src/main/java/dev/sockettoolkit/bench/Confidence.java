@@ -19,9 +19,8 @@ import java.util.Locale;
  * </ul>
  *
  * <pre>
- * List&lt;String&gt; doubts = Confidence.doubts("toolkit", List.of(1.0e6, 1.3e6, 1.1e6), false);
- * // ["toolkit rounds spread 27%"]
- * Confidence.of(doubts); // INDICATIVE
+ * String doubt = Confidence.doubt(List.of(1.0e6, 1.3e6, 1.1e6), false); // "rounds spread 28%"
+ * Confidence.of(List.of("toolkit " + doubt)); // INDICATIVE
  * </pre>
  */
 enum Confidence {
@@ -47,28 +46,44 @@ enum Confidence {
   }
 
   /**
-   * What the rounds of one stack leave in doubt: nothing (an empty list), no value at all, a single
-   * round, or rounds that spread by more than {@link #MAX_SPREAD}.
+   * What the rounds of one stack leave in doubt: nothing (null), no value at all ({@code "not
+   * measured"}), a single round ({@code "one round"}), or rounds that spread by more than {@link
+   * #MAX_SPREAD} ({@code "rounds spread 23%"}).
    *
-   * @param stack the stack's label, which starts every doubt
    * @param rounds the stack's value in each round it completed
    * @param measuredOnce true for a row measured once by design (the idle rows): one value is then
    *     no doubt
    */
-  static List<String> doubts(String stack, List<Double> rounds, boolean measuredOnce) {
-    List<String> doubts = new ArrayList<>();
+  static String doubt(List<Double> rounds, boolean measuredOnce) {
     if (rounds.isEmpty()) {
-      doubts.add(stack + " not measured");
-    } else if (rounds.size() == 1) {
-      if (!measuredOnce) {
-        doubts.add(stack + " one round");
-      }
-    } else {
-      double spread = spread(rounds);
-      if (!(spread <= MAX_SPREAD)) {
-        // Rounded up: a spread just over the threshold never reads as the threshold itself.
-        doubts.add(String.format(Locale.ROOT, "%s rounds spread %.0f%%", stack, Math.ceil(spread * 100)));
-      }
+      return "not measured";
+    }
+    if (rounds.size() == 1) {
+      return measuredOnce ? null : "one round";
+    }
+    double spread = spread(rounds);
+    if (spread <= MAX_SPREAD) {
+      return null;
+    }
+    // Rounded up: a spread just over the threshold never reads as the threshold itself.
+    return String.format(Locale.ROOT, "rounds spread %.0f%%", Math.ceil(spread * 100));
+  }
+
+  /**
+   * The doubts of a row's two {@code RESULT} stacks, each {@link #doubt} prefixed with the stack's
+   * label, or once without a label when both have the same ({@code "one round"} in {@code --quick}).
+   */
+  static List<String> doubts(String toolkit, String toolkitDoubt, String netty, String nettyDoubt) {
+    List<String> doubts = new ArrayList<>();
+    if (toolkitDoubt != null && toolkitDoubt.equals(nettyDoubt)) {
+      doubts.add(toolkitDoubt);
+      return doubts;
+    }
+    if (toolkitDoubt != null) {
+      doubts.add(toolkit + " " + toolkitDoubt);
+    }
+    if (nettyDoubt != null) {
+      doubts.add(netty + " " + nettyDoubt);
     }
     return doubts;
   }

@@ -26,6 +26,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoopbackBenchmark {
   private static final PrintStream OUT = System.out;
+  /** How long other processes' CPU use is sampled before the run. */
+  private static final long LOAD_SAMPLE_MILLIS = 500;
 
   private final Settings settings;
   private final Report report = new Report();
@@ -84,6 +86,7 @@ public final class LoopbackBenchmark {
     OUT.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpuModel());
     OUT.println("  started: " + Instant.now());
+    checkLoad();
     OUT.printf(Locale.ROOT,
         "  rounds %d, warm-up %d ms, measure %d ms, window %d frames and at most %d KiB per connection%n",
         settings.rounds, settings.warmupMillis, settings.measureMillis, Settings.WINDOW, Settings.WINDOW_BYTES / 1024);
@@ -125,6 +128,22 @@ public final class LoopbackBenchmark {
     OUT.println();
     report.printResults(OUT);
     OUT.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Says plainly, before anything is measured, when the machine is not quiet, and makes every row
+   * indicative then; the run goes on.
+   */
+  private void checkLoad() throws InterruptedException {
+    MachineLoad load = MachineLoad.sample(Path.of("/proc"), LOAD_SAMPLE_MILLIS, ProcessHandle.current().pid());
+    String notQuiet = load.notQuiet();
+    if (notQuiet == null) {
+      OUT.println("  load:    " + load.describe() + ": quiet");
+      return;
+    }
+    OUT.println("WARNING machine not quiet: " + notQuiet
+        + "; ratios can be far off, every row is marked indicative");
+    report.doubt("machine not quiet at the start: " + notQuiet);
   }
 
   private static final class Tls {
@@ -294,7 +313,7 @@ public final class LoopbackBenchmark {
     Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
     Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
     if (n < Settings.FULL_IDLE_CONNECTIONS) {
-      String few = n + " connections (full run " + Settings.FULL_IDLE_CONNECTIONS + ")";
+      String few = "only " + n + " connections";
       heap.doubt(few);
       rss.doubt(few);
     }

@@ -68,9 +68,9 @@ final class Row {
    * stacks of its {@code RESULT} line, then what was recorded with {@link #doubt}. Empty when none.
    */
   List<String> doubts() {
-    List<String> all = new ArrayList<>();
-    all.addAll(Confidence.doubts(Stack.TOOLKIT.label(), rounds(Stack.TOOLKIT), measuredOnce));
-    all.addAll(Confidence.doubts(Stack.NETTY_NIO.label(), rounds(Stack.NETTY_NIO), measuredOnce));
+    List<String> all = Confidence.doubts(
+        Stack.TOOLKIT.label(), Confidence.doubt(rounds(Stack.TOOLKIT), measuredOnce),
+        Stack.NETTY_NIO.label(), Confidence.doubt(rounds(Stack.NETTY_NIO), measuredOnce));
     all.addAll(doubts);
     return all;
   }

@@ -120,8 +120,7 @@ final class Settings {
     if (warmupMillis >= FULL_WARMUP_MILLIS && measureMillis >= FULL_MEASURE_MILLIS) {
       return null;
     }
-    return "short rounds " + warmupMillis + "+" + measureMillis + " ms (full run "
-        + FULL_WARMUP_MILLIS + "+" + FULL_MEASURE_MILLIS + ")";
+    return "short rounds " + warmupMillis + "+" + measureMillis + " ms";
   }
 
   /** The values of {@code arg}, a comma-separated list, each of which must be one of {@code allowed}. */

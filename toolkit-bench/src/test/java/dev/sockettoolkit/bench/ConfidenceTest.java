@@ -14,7 +14,7 @@ class ConfidenceTest {
   @Test
   void roundsThatAgreeWithinTenPercentLeaveNoDoubt() {
     // (1050 - 960) / 1000 = 9%
-    assertEquals(List.of(), Confidence.doubts("toolkit", List.of(1000.0, 960.0, 1050.0), false));
+    assertNull(Confidence.doubt(List.of(1000.0, 960.0, 1050.0), false));
     assertEquals(0.09, Confidence.spread(List.of(1000.0, 960.0, 1050.0)), 1e-9);
     assertEquals(Confidence.HIGH, Confidence.of(List.of()));
   }
@@ -22,23 +22,31 @@ class ConfidenceTest {
   @Test
   void roundsThatSpreadMoreThanTenPercentAreIndicative() {
     // (1110 - 1000) / 1050 = 10.5%
-    List<String> doubts = Confidence.doubts("netty-nio", List.of(1000.0, 1050.0, 1110.0), false);
-    assertEquals(List.of("netty-nio rounds spread 11%"), doubts);
-    assertEquals(Confidence.INDICATIVE, Confidence.of(doubts));
-    assertEquals(
-        List.of("toolkit rounds spread 410%"), Confidence.doubts("toolkit", List.of(900.0, 1000.0, 5000.0), false));
+    String doubt = Confidence.doubt(List.of(1000.0, 1050.0, 1110.0), false);
+    assertEquals("rounds spread 11%", doubt);
+    assertEquals(Confidence.INDICATIVE, Confidence.of(List.of(doubt)));
+    assertEquals("rounds spread 410%", Confidence.doubt(List.of(900.0, 1000.0, 5000.0), false));
   }
 
   @Test
   void exactlyTheThresholdStillAgrees() {
-    assertEquals(List.of(), Confidence.doubts("toolkit", List.of(95.0, 100.0, 105.0), false));
+    assertNull(Confidence.doubt(List.of(95.0, 100.0, 105.0), false));
   }
 
   @Test
   void aSingleRoundHasNoSpreadToJudgeUnlessTheRowIsMeasuredOnce() {
-    assertEquals(List.of("toolkit one round"), Confidence.doubts("toolkit", List.of(1000.0), false));
-    assertEquals(List.of(), Confidence.doubts("toolkit", List.of(1000.0), true));
-    assertEquals(List.of("toolkit not measured"), Confidence.doubts("toolkit", List.of(), true));
+    assertEquals("one round", Confidence.doubt(List.of(1000.0), false));
+    assertNull(Confidence.doubt(List.of(1000.0), true));
+    assertEquals("not measured", Confidence.doubt(List.of(), true));
+  }
+
+  @Test
+  void theSameDoubtOnBothStacksIsSaidOnceAndDifferentOnesNameTheirStack() {
+    assertEquals(List.of("one round"), Confidence.doubts("toolkit", "one round", "netty-nio", "one round"));
+    assertEquals(List.of("toolkit rounds spread 23%", "netty-nio one round"),
+        Confidence.doubts("toolkit", "rounds spread 23%", "netty-nio", "one round"));
+    assertEquals(List.of("netty-nio not measured"), Confidence.doubts("toolkit", null, "netty-nio", "not measured"));
+    assertEquals(List.of(), Confidence.doubts("toolkit", null, "netty-nio", null));
   }
 
   @Test
@@ -94,14 +102,19 @@ class ConfidenceTest {
   void shortRoundsAndFewIdleConnectionsAreDoubts() {
     assertNull(Settings.shortRounds(Settings.FULL_WARMUP_MILLIS, Settings.FULL_MEASURE_MILLIS));
     Settings quick = Settings.parse("--quick");
-    assertEquals("short rounds 200+400 ms (full run 1000+2000)",
+    assertEquals("short rounds 200+400 ms",
         Settings.shortRounds(quick.warmupMillis, quick.measureMillis));
     Row idle = new Row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
     idle.add(Stack.TOOLKIT, 1.7);
     idle.add(Stack.NETTY_NIO, 2.0);
     assertEquals(List.of(), idle.doubts());
-    idle.doubt("1000 connections (full run 10000)");
-    assertEquals(List.of("1000 connections (full run 10000)"), idle.doubts());
+    idle.doubt("only 1000 connections");
+    assertEquals(List.of("only 1000 connections"), idle.doubts());
+    Row oneShortRound = new Row("plain.latency.64B.p50", "us", ResultLine.Better.LOWER);
+    oneShortRound.add(Stack.TOOLKIT, 14.5);
+    oneShortRound.add(Stack.NETTY_NIO, 22.9);
+    oneShortRound.doubt("short rounds 250+500 ms");
+    assertEquals(List.of("one round", "short rounds 250+500 ms"), oneShortRound.doubts());
   }
 
   @Test
