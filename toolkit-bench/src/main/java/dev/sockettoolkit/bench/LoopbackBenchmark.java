@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * java -jar toolkit-bench/target/toolkit-bench.jar --quick    # under a minute
  * </pre>
  *
- * <p>Prints a table and then one {@code RESULT} line per row (see {@link ResultLine}).
+ * <p>Says first whether the machine is quiet ({@link MachineLoad}), then prints a table and one
+ * {@code RESULT} line per row, each with its {@link Confidence} (see {@link ResultLine}).
  */
 public final class LoopbackBenchmark {
   private static final PrintStream OUT = System.out;
