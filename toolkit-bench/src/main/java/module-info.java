@@ -8,6 +8,7 @@ module dev.sockettoolkit.bench {
   requires dev.sockettoolkit.framing;
   requires dev.sockettoolkit.tls;
   requires jmh.core;
+  requires HdrHistogram;
   requires io.netty.buffer;
   requires io.netty.common;
   requires io.netty.transport;

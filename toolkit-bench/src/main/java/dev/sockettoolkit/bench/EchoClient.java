@@ -1,5 +1,7 @@
 package dev.sockettoolkit.bench;
 
+import org.HdrHistogram.Histogram;
+
 /** The client half of the echo protocol, driving load against an {@link EchoServer} on 127.0.0.1. */
 interface EchoClient extends AutoCloseable {
   /**
@@ -12,9 +14,9 @@ interface EchoClient extends AutoCloseable {
    * On one connection, sends a frame and waits for its echo, over and over: for {@code warmupNanos}
    * unrecorded, then for {@code measureNanos} (or {@code maxSamples} round trips) recorded.
    *
-   * @return the recorded round-trip times in nanoseconds
+   * @return the recorded round-trip times in nanoseconds (see {@link RoundTrips#histogram()})
    */
-  long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
+  Histogram roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
       throws Exception;
 
   /** The TLS protocol and cipher suite of its last connection ({@code TLSv1.3/TLS_AES_...}), or null. */

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * The loopback comparison: the same 4-byte length-prefixed echo protocol on this toolkit, Netty
@@ -21,10 +22,13 @@ import java.util.Map;
  * java -jar toolkit-bench/target/toolkit-bench.jar --quick    # under a minute
  * </pre>
  *
- * <p>Prints a table and then one {@code RESULT} line per row (see {@link ResultLine}).
+ * <p>Says first whether the machine is quiet ({@link MachineLoad}), then prints a table and one
+ * {@code RESULT} line per row, each with its {@link Confidence} (see {@link ResultLine}).
  */
 public final class LoopbackBenchmark {
   private static final PrintStream OUT = System.out;
+  /** How long other processes' CPU use is sampled before the run. */
+  private static final long LOAD_SAMPLE_MILLIS = 500;
 
   private final Settings settings;
   private final Report report = new Report();
@@ -83,6 +87,7 @@ public final class LoopbackBenchmark {
     OUT.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpuModel());
     OUT.println("  started: " + Instant.now());
+    checkLoad();
     OUT.printf(Locale.ROOT,
         "  rounds %d, warm-up %d ms, measure %d ms, window %d frames and at most %d KiB per connection%n",
         settings.rounds, settings.warmupMillis, settings.measureMillis, Settings.WINDOW, Settings.WINDOW_BYTES / 1024);
@@ -120,7 +125,7 @@ public final class LoopbackBenchmark {
     String observability = null;
     if (settings.observability) {
       try {
-        observability = ObservabilityCost.run(settings, OUT);
+        observability = ObservabilityCost.run(settings, OUT, report.runDoubts());
       } catch (Exception e) {
         OUT.println("  observability FAILED: " + e);
       }
@@ -137,6 +142,22 @@ public final class LoopbackBenchmark {
       OUT.println(observability);
     }
     OUT.printf(Locale.ROOT, "total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Says plainly, before anything is measured, when the machine is not quiet, and makes every row
+   * indicative then; the run goes on.
+   */
+  private void checkLoad() throws InterruptedException {
+    MachineLoad load = MachineLoad.sample(Path.of("/proc"), LOAD_SAMPLE_MILLIS, ProcessHandle.current().pid());
+    String notQuiet = load.notQuiet();
+    if (notQuiet == null) {
+      OUT.println("  load:    " + load.describe() + ": quiet");
+      return;
+    }
+    OUT.println("WARNING machine not quiet: " + notQuiet
+        + "; ratios can be far off, every row is marked indicative");
+    report.doubt("machine not quiet at the start: " + notQuiet);
   }
 
   private static final class Tls {
@@ -225,6 +246,11 @@ public final class LoopbackBenchmark {
     String shape = sizeLabel(size) + "." + connections + "conn";
     Row messages = report.row(mode + ".throughput." + shape, "msg/s", ResultLine.Better.HIGHER);
     Row bytes = report.row(mode + ".bandwidth." + shape, "MB/s", ResultLine.Better.HIGHER);
+    String shortRounds = Settings.shortRounds(settings.warmupMillis, settings.measureMillis);
+    if (shortRounds != null) {
+      messages.doubt(shortRounds);
+      bytes.doubt(shortRounds);
+    }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
         ServerProcess server = servers.get(stack);
@@ -266,20 +292,25 @@ public final class LoopbackBenchmark {
     Row p50 = report.row(prefix + "p50", "us", ResultLine.Better.LOWER);
     Row p99 = report.row(prefix + "p99", "us", ResultLine.Better.LOWER);
     Row p999 = report.row(prefix + "p99.9", "us", ResultLine.Better.LOWER);
+    String shortRounds = Settings.shortRounds(settings.latencyWarmupMillis, settings.latencyMeasureMillis);
+    if (shortRounds != null) {
+      List.of(p50, p99, p999).forEach(row -> row.doubt(shortRounds));
+    }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
         try {
-          long[] samples = clients.get(stack).roundTrips(
+          Histogram nanos = clients.get(stack).roundTrips(
               servers.get(stack).port(), size,
               settings.latencyWarmupMillis * 1_000_000L, settings.latencyMeasureMillis * 1_000_000L,
               settings.latencyMaxSamples);
-          Arrays.sort(samples);
-          double[] us = {percentile(samples, 0.50), percentile(samples, 0.99), percentile(samples, 0.999)};
+          double[] us = {
+            RoundTrips.micros(nanos, 0.50), RoundTrips.micros(nanos, 0.99), RoundTrips.micros(nanos, 0.999)
+          };
           p50.add(stack, us[0]);
           p99.add(stack, us[1]);
           p999.add(stack, us[2]);
           OUT.printf(Locale.ROOT, "  %-28s %-13s p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  (%d round trips)%n",
-              mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], samples.length);
+              mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], nanos.getTotalCount());
         } catch (Exception e) {
           OUT.println("  " + mode + " latency " + stack.label() + " FAILED: " + e);
           for (Row row : List.of(p50, p99, p999)) {
@@ -293,8 +324,13 @@ public final class LoopbackBenchmark {
   /** The idle-memory rows: a fresh server JVM per stack, then n connections that each echo once. */
   private void idle() {
     int n = settings.idleConnections;
-    Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER);
-    Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER);
+    Row heap = report.row("idle.heap.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
+    Row rss = report.row("idle.rss.per-conn", "KiB", ResultLine.Better.LOWER).measuredOnce();
+    if (n < Settings.FULL_IDLE_CONNECTIONS) {
+      String few = "only " + n + " connections";
+      heap.doubt(few);
+      rss.doubt(few);
+    }
     OUT.println();
     OUT.println("== idle: " + n + " connections, stacks " + labels(plainStacks));
     String cannot = IdleConnections.cannotOpen(n);
@@ -319,15 +355,6 @@ public final class LoopbackBenchmark {
         rss.note(stack, "failed: " + e);
       }
     }
-  }
-
-  /** The sample at quantile {@code q} of sorted nanoseconds, in microseconds. */
-  static double percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return sorted[Math.max(0, index)] / 1000.0;
   }
 
   /** The list rotated left by {@code round}, so no stack always runs first or last. */

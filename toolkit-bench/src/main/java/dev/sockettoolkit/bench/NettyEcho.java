@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.HdrHistogram.Histogram;
 
 /**
  * The echo protocol on Netty, written the way Netty's own examples do it: {@code
@@ -235,7 +236,7 @@ final class NettyEcho {
     }
 
     @Override
-    public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
+    public Histogram roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
         throws Exception {
       PingPongHandler handler = new PingPongHandler(payload(size), warmupNanos, measureNanos, maxSamples);
       Channel channel = connect(port, handler);
@@ -326,13 +327,13 @@ final class NettyEcho {
 
   /** One frame at a time: send, wait for the echo, record the round trip, repeat. */
   static final class PingPongHandler extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<long[]> done = new CompletableFuture<>();
+    final CompletableFuture<Histogram> done = new CompletableFuture<>();
     private final ByteBuf payload;
     private final long warmupNanos;
     private final long measureNanos;
-    private final long[] samples;
+    private final int maxSamples;
+    private final Histogram recorded = RoundTrips.histogram();
     private ChannelHandlerContext ctx;
-    private int count;
     private long begin;
     private long sentAt;
 
@@ -340,7 +341,7 @@ final class NettyEcho {
       this.payload = payload;
       this.warmupNanos = warmupNanos;
       this.measureNanos = measureNanos;
-      this.samples = new long[maxSamples];
+      this.maxSamples = maxSamples;
     }
 
     @Override
@@ -364,10 +365,10 @@ final class NettyEcho {
       ((ByteBuf) msg).release();
       long elapsed = now - begin;
       if (elapsed >= warmupNanos) {
-        samples[count++] = now - sentAt;
+        recorded.recordValue(now - sentAt);
       }
-      if (elapsed >= warmupNanos + measureNanos || count == samples.length) {
-        done.complete(java.util.Arrays.copyOf(samples, count));
+      if (elapsed >= warmupNanos + measureNanos || recorded.getTotalCount() == maxSamples) {
+        done.complete(recorded);
       } else {
         send();
       }

@@ -28,7 +28,7 @@ final class ObservabilityCost {
   private ObservabilityCost() {}
 
   /** Runs the row and returns its {@code RESULT} line. */
-  static String run(Settings settings, PrintStream out) throws Exception {
+  static String run(Settings settings, PrintStream out, List<String> runDoubts) throws Exception {
     out.println();
     out.println("== observability: toolkit plain " + SIZE + " B echo, 1 connection,"
         + " metrics and JFR on vs off");
@@ -82,7 +82,19 @@ final class ObservabilityCost {
     double offRate = median(off);
     out.printf(Locale.ROOT, "  on/off: %s (medians of %d rounds; target >= 0.97)%n",
         ResultLine.ratio(onRate, offRate), settings.rounds);
-    return ResultLine.format(ROW, "msg/s", onRate, offRate, ResultLine.Better.HIGHER);
+    List<String> doubts =
+        new ArrayList<>(
+            Confidence.doubts("on", Confidence.doubt(on, false), "off", Confidence.doubt(off, false)));
+    String shortRounds = Settings.shortRounds(settings.warmupMillis, settings.measureMillis);
+    if (shortRounds != null) {
+      doubts.add(shortRounds);
+    }
+    doubts.addAll(runDoubts);
+    if (!doubts.isEmpty()) {
+      out.println("  indicative: " + String.join("; ", doubts));
+    }
+    return ResultLine.format(
+        ROW, "msg/s", onRate, offRate, ResultLine.Better.HIGHER, Confidence.of(doubts));
   }
 
   private static void warmUp(EchoClient client, ServerProcess server, long millis) throws Exception {

@@ -7,11 +7,16 @@ import java.util.regex.Pattern;
  * The machine-readable form of one benchmark row, parsed by tools outside the project:
  *
  * <pre>
- * RESULT name=&lt;row&gt; unit=&lt;unit&gt; toolkit=&lt;value&gt; netty=&lt;value&gt; ratio=&lt;toolkit/netty&gt; better=&lt;higher|lower&gt;
+ * RESULT name=&lt;row&gt; unit=&lt;unit&gt; toolkit=&lt;value&gt; netty=&lt;value&gt; ratio=&lt;toolkit/netty&gt; better=&lt;higher|lower&gt; confidence=&lt;high|indicative&gt;
  * </pre>
  *
  * <p>Values are plain decimals (no exponent, no grouping, a dot as separator); a value that could
  * not be measured is {@code NaN}, and so is the ratio then.
+ *
+ * <p>{@code confidence} is the last field, added after the others (a parser that reads fields by
+ * name, or only the first six, is unaffected): {@code high} when every round of both stacks agreed
+ * within {@link Confidence#MAX_SPREAD} on a quiet machine at full length, {@code indicative}
+ * otherwise ({@link Confidence}). Read an indicative ratio as a hint, not as a measurement.
  */
 final class ResultLine {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._/%-]+");
@@ -28,7 +33,8 @@ final class ResultLine {
     }
   }
 
-  static String format(String name, String unit, double toolkit, double netty, Better better) {
+  static String format(
+      String name, String unit, double toolkit, double netty, Better better, Confidence confidence) {
     checkToken(name, "name");
     checkToken(unit, "unit");
     return "RESULT name=" + name
@@ -36,7 +42,8 @@ final class ResultLine {
         + " toolkit=" + number(toolkit)
         + " netty=" + number(netty)
         + " ratio=" + ratio(toolkit, netty)
-        + " better=" + better.word();
+        + " better=" + better.word()
+        + " confidence=" + confidence.word();
   }
 
   /** {@code toolkit / netty} with three decimals, or {@code NaN} when either is missing or netty is 0. */

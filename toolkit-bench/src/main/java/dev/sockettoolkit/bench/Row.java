@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One line of the report: a quantity measured on every stack, once per round. A stack's value is
- * the median of its rounds, so one disturbed round on this shared machine does not decide a row.
+ * the median of its rounds, so one disturbed round on this shared machine does not decide a row;
+ * whether the rounds agreed decides its {@link Confidence}.
  */
 final class Row {
   final String name;
@@ -15,6 +16,8 @@ final class Row {
   final ResultLine.Better better;
   private final Map<Stack, List<Double>> samples = new EnumMap<>(Stack.class);
   private final Map<Stack, String> notes = new EnumMap<>(Stack.class);
+  private final List<String> doubts = new ArrayList<>();
+  private boolean measuredOnce;
 
   Row(String name, String unit, ResultLine.Better better) {
     this.name = name;
@@ -35,34 +38,49 @@ final class Row {
     return notes.get(stack);
   }
 
+  /** Marks the row as measured once per stack by design (not in rounds): one value is no doubt. */
+  Row measuredOnce() {
+    measuredOnce = true;
+    return this;
+  }
+
+  /** Records a reason, beyond its rounds, why the row is only indicative (e.g. a short measurement). */
+  void doubt(String why) {
+    doubts.add(why);
+  }
+
   boolean has(Stack stack) {
     return samples.containsKey(stack);
   }
 
   /** The median of the stack's rounds, or NaN if it has none. */
   double value(Stack stack) {
-    List<Double> values = samples.get(stack);
-    if (values == null || values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return Confidence.median(rounds(stack));
   }
 
   /** The spread of the stack's rounds as (max - min) / median, or NaN with fewer than two rounds. */
   double spread(Stack stack) {
-    List<Double> values = samples.get(stack);
-    if (values == null || values.size() < 2) {
-      return Double.NaN;
-    }
-    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    return (max - min) / value(stack);
+    return Confidence.spread(rounds(stack));
   }
 
-  String resultLine() {
-    return ResultLine.format(name, unit, value(Stack.TOOLKIT), value(Stack.NETTY_NIO), better);
+  /**
+   * What makes this row only indicative, not counting the run's own doubts: the rounds of the two
+   * stacks of its {@code RESULT} line, then what was recorded with {@link #doubt}. Empty when none.
+   */
+  List<String> doubts() {
+    List<String> all = Confidence.doubts(
+        Stack.TOOLKIT.label(), Confidence.doubt(rounds(Stack.TOOLKIT), measuredOnce),
+        Stack.NETTY_NIO.label(), Confidence.doubt(rounds(Stack.NETTY_NIO), measuredOnce));
+    all.addAll(doubts);
+    return all;
+  }
+
+  String resultLine(Confidence confidence) {
+    return ResultLine.format(
+        name, unit, value(Stack.TOOLKIT), value(Stack.NETTY_NIO), better, confidence);
+  }
+
+  private List<Double> rounds(Stack stack) {
+    return samples.getOrDefault(stack, List.of());
   }
 }

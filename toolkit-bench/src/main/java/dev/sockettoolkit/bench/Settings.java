@@ -18,17 +18,23 @@ final class Settings {
   static final int LATENCY_SIZE = 64;
   /** Largest frame any stack accepts; the benchmark never sends more than 64 KiB. */
   static final int MAX_FRAME = 1 << 20;
+  /** Warm-up before each measurement in the full run; shorter makes a row indicative. */
+  static final long FULL_WARMUP_MILLIS = 1000;
+  /** Length of each measurement in the full run; shorter makes a row indicative. */
+  static final long FULL_MEASURE_MILLIS = 2000;
+  /** Connections of the idle rows in the full run; fewer make them indicative. */
+  static final int FULL_IDLE_CONNECTIONS = 10_000;
 
   boolean quick;
   int rounds = 3;
   /** Unmeasured load on each stack before its first row, for the JIT. */
   long stackWarmupMillis = 5000;
-  long warmupMillis = 1000;
-  long measureMillis = 2000;
-  long latencyWarmupMillis = 1000;
-  long latencyMeasureMillis = 2000;
+  long warmupMillis = FULL_WARMUP_MILLIS;
+  long measureMillis = FULL_MEASURE_MILLIS;
+  long latencyWarmupMillis = FULL_WARMUP_MILLIS;
+  long latencyMeasureMillis = FULL_MEASURE_MILLIS;
   int latencyMaxSamples = 2_000_000;
-  int idleConnections = 10_000;
+  int idleConnections = FULL_IDLE_CONNECTIONS;
   /** Payload sizes of the throughput rows to run: all of {@link #SIZES} unless narrowed. */
   int[] sizes = SIZES;
   /** Connection counts of the throughput rows to run. */
@@ -109,6 +115,17 @@ final class Settings {
     return s;
   }
 
+  /**
+   * Why rounds of a {@code warmupMillis} warm-up and a {@code measureMillis} measurement are too
+   * short for more than an indicative figure, or null when they are as long as the full run's.
+   */
+  static String shortRounds(long warmupMillis, long measureMillis) {
+    if (warmupMillis >= FULL_WARMUP_MILLIS && measureMillis >= FULL_MEASURE_MILLIS) {
+      return null;
+    }
+    return "short rounds " + warmupMillis + "+" + measureMillis + " ms";
+  }
+
   /** The values of {@code arg}, a comma-separated list, each of which must be one of {@code allowed}. */
   private static int[] subset(String arg, int[] allowed) {
     String[] parts = value(arg).split(",");
@@ -142,7 +159,10 @@ final class Settings {
         "  --server-java=PATH      java launcher for the server JVMs (e.g. a JDK 21+ for virtual threads)",
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"
-            + " better=<higher|lower>; netty is Netty's NIO transport (JDK TLS provider in TLS rows).",
+            + " better=<higher|lower> confidence=<high|indicative>; netty is Netty's NIO transport"
+            + " (JDK TLS provider in TLS rows).",
+        "A row is indicative when the rounds of toolkit or netty spread by more than "
+            + Math.round(Confidence.MAX_SPREAD * 100) + "%, when it has a single or short round (--quick), or when the machine was not quiet at the start.",
         "The row observability.plain.throughput.64B compares the toolkit with itself: toolkit=<metrics and"
             + " JFR on> netty=<both off>, ratio on/off.");
   }

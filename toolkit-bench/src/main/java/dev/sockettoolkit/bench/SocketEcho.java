@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.HdrHistogram.Histogram;
 
 /**
  * The baseline: the echo protocol as a Java programmer writes it by hand with {@code
@@ -215,7 +216,7 @@ final class SocketEcho {
     }
 
     @Override
-    public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
+    public Histogram roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
         throws Exception {
       try (Connection connection = new Connection(port, size, tls)) {
         return RoundTrips.run(connection, warmupNanos, measureNanos, maxSamples);

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 
 /**
  * The echo protocol on this toolkit, written as its documentation shows: a {@code Server} whose
@@ -247,7 +248,7 @@ final class ToolkitEcho {
     }
 
     @Override
-    public long[] roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
+    public Histogram roundTrips(int port, int size, long warmupNanos, long measureNanos, int maxSamples)
         throws Exception {
       try (ClientConnection connection = new ClientConnection(port, size, tls, lend, options)) {
         return RoundTrips.run(connection, warmupNanos, measureNanos, maxSamples);

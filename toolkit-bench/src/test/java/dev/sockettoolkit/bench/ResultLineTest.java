@@ -4,38 +4,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ResultLineTest {
-  /** The format tools outside the project parse; it must not drift. */
+  /**
+   * The format tools outside the project parse; it must not drift. The six fields before
+   * {@code confidence} are those of every earlier run, in the same order and format.
+   */
   private static final Pattern FORMAT =
+      Pattern.compile(
+          "RESULT name=[A-Za-z0-9._/%-]+ unit=[A-Za-z0-9._/%-]+"
+              + " toolkit=(NaN|-?[0-9]+(\\.[0-9]+)?) netty=(NaN|-?[0-9]+(\\.[0-9]+)?)"
+              + " ratio=(NaN|[0-9]+\\.[0-9]{3}) better=(higher|lower)"
+              + " confidence=(high|indicative)");
+
+  /** The fields of the format before this change: a parser of them reads the same prefix. */
+  private static final Pattern EARLIER_FIELDS =
       Pattern.compile(
           "RESULT name=[A-Za-z0-9._/%-]+ unit=[A-Za-z0-9._/%-]+"
               + " toolkit=(NaN|-?[0-9]+(\\.[0-9]+)?) netty=(NaN|-?[0-9]+(\\.[0-9]+)?)"
               + " ratio=(NaN|[0-9]+\\.[0-9]{3}) better=(higher|lower)");
 
   @Test
-  void formatsEveryFieldInOrder() {
-    String line =
-        ResultLine.format("plain.throughput.64B.1conn", "msg/s", 1_550_000.4, 1_290_000, ResultLine.Better.HIGHER);
+  void formatsEveryFieldInOrderWithConfidenceLast() {
+    String line = ResultLine.format(
+        "plain.throughput.64B.1conn", "msg/s", 1_550_000.4, 1_290_000, ResultLine.Better.HIGHER, Confidence.HIGH);
     assertEquals(
-        "RESULT name=plain.throughput.64B.1conn unit=msg/s toolkit=1550000 netty=1290000 ratio=1.202 better=higher",
+        "RESULT name=plain.throughput.64B.1conn unit=msg/s toolkit=1550000 netty=1290000 ratio=1.202 better=higher"
+            + " confidence=high",
+        line);
+    assertTrue(FORMAT.matcher(line).matches(), line);
+    Matcher earlier = EARLIER_FIELDS.matcher(line);
+    assertTrue(earlier.lookingAt(), line);
+    assertEquals(" confidence=high", line.substring(earlier.end()));
+  }
+
+  @Test
+  void smallValuesKeepTheirDigitsAndLowerIsBetterForLatency() {
+    String line = ResultLine.format(
+        "tls.latency.64B.p99.9", "us", 12.345, 0.5, ResultLine.Better.LOWER, Confidence.INDICATIVE);
+    assertEquals(
+        "RESULT name=tls.latency.64B.p99.9 unit=us toolkit=12.35 netty=0.500 ratio=24.690 better=lower"
+            + " confidence=indicative",
         line);
     assertTrue(FORMAT.matcher(line).matches(), line);
   }
 
   @Test
-  void smallValuesKeepTheirDigitsAndLowerIsBetterForLatency() {
-    String line = ResultLine.format("tls.latency.64B.p99.9", "us", 12.345, 0.5, ResultLine.Better.LOWER);
-    assertEquals("RESULT name=tls.latency.64B.p99.9 unit=us toolkit=12.35 netty=0.500 ratio=24.690 better=lower", line);
-    assertTrue(FORMAT.matcher(line).matches(), line);
-  }
-
-  @Test
   void aMissingValueIsNaNAndSoIsItsRatio() {
-    String line = ResultLine.format("idle.rss.per-conn", "KiB", Double.NaN, 8.1, ResultLine.Better.LOWER);
-    assertEquals("RESULT name=idle.rss.per-conn unit=KiB toolkit=NaN netty=8.10 ratio=NaN better=lower", line);
+    String line = ResultLine.format(
+        "idle.rss.per-conn", "KiB", Double.NaN, 8.1, ResultLine.Better.LOWER, Confidence.INDICATIVE);
+    assertEquals(
+        "RESULT name=idle.rss.per-conn unit=KiB toolkit=NaN netty=8.10 ratio=NaN better=lower confidence=indicative",
+        line);
     assertEquals("NaN", ResultLine.ratio(5, 0));
     assertTrue(FORMAT.matcher(line).matches(), line);
   }
@@ -50,9 +73,9 @@ class ResultLineTest {
   @Test
   void namesAndUnitsMustBeSingleTokens() {
     assertThrows(IllegalArgumentException.class,
-        () -> ResultLine.format("two words", "us", 1, 1, ResultLine.Better.LOWER));
+        () -> ResultLine.format("two words", "us", 1, 1, ResultLine.Better.LOWER, Confidence.HIGH));
     assertThrows(IllegalArgumentException.class,
-        () -> ResultLine.format("row", "a=b", 1, 1, ResultLine.Better.LOWER));
+        () -> ResultLine.format("row", "a=b", 1, 1, ResultLine.Better.LOWER, Confidence.HIGH));
   }
 
   @Test
@@ -63,20 +86,18 @@ class ResultLineTest {
     row.add(Stack.TOOLKIT, 5000);
     row.add(Stack.NETTY_NIO, 800);
     row.add(Stack.NETTY_EPOLL, 10_000);
+    Report report = new Report();
+    report.rows().add(row);
+    String line = row.resultLine(report.confidence(row));
     assertEquals(
-        "RESULT name=plain.throughput.1KiB.16conn unit=msg/s toolkit=1000.0 netty=800.0 ratio=1.250 better=higher",
-        row.resultLine());
+        "RESULT name=plain.throughput.1KiB.16conn unit=msg/s toolkit=1000.0 netty=800.0 ratio=1.250 better=higher"
+            + " confidence=indicative",
+        line);
+    assertTrue(FORMAT.matcher(line).matches(), line);
   }
 
   @Test
-  void percentilesAndRotation() {
-    long[] sorted = new long[1000];
-    for (int i = 0; i < sorted.length; i++) {
-      sorted[i] = (i + 1) * 1000L;
-    }
-    assertEquals(500.0, LoopbackBenchmark.percentile(sorted, 0.50));
-    assertEquals(990.0, LoopbackBenchmark.percentile(sorted, 0.99));
-    assertEquals(999.0, LoopbackBenchmark.percentile(sorted, 0.999));
+  void roundsRotate() {
     assertEquals(java.util.List.of(2, 3, 1), LoopbackBenchmark.rotate(java.util.List.of(1, 2, 3), 1));
   }
 }
