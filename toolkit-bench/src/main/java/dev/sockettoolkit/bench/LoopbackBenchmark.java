@@ -97,7 +97,7 @@ public final class LoopbackBenchmark {
         OUT.println("  WARNING: " + stack.label() + " skipped: " + reason);
         continue;
       }
-      if (stack != Stack.NETTY_OPENSSL) {
+      if (stack != Stack.NETTY_OPENSSL && stack != Stack.TOOLKIT_CONSCRYPT) {
         plainStacks.add(stack);
       }
       if (stack != Stack.NETTY_EPOLL) {
@@ -246,10 +246,14 @@ public final class LoopbackBenchmark {
     String shape = sizeLabel(size) + "." + connections + "conn";
     Row messages = report.row(mode + ".throughput." + shape, "msg/s", ResultLine.Better.HIGHER);
     Row bytes = report.row(mode + ".bandwidth." + shape, "MB/s", ResultLine.Better.HIGHER);
+    List<Row> natives = nativeRows(mode, clients, List.of(
+        new String[] {".throughput." + shape, "msg/s"}, new String[] {".bandwidth." + shape, "MB/s"}),
+        ResultLine.Better.HIGHER);
     String shortRounds = Settings.shortRounds(settings.warmupMillis, settings.measureMillis);
     if (shortRounds != null) {
       messages.doubt(shortRounds);
       bytes.doubt(shortRounds);
+      natives.forEach(row -> row.doubt(shortRounds));
     }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
@@ -277,10 +281,15 @@ public final class LoopbackBenchmark {
           }
           messages.add(stack, rate);
           bytes.add(stack, rate * size / 1e6);
+          if (!natives.isEmpty()) {
+            natives.get(0).add(stack, rate);
+            natives.get(1).add(stack, rate * size / 1e6);
+          }
         } catch (Exception e) {
           OUT.println("  " + mode + " " + shape + " " + stack.label() + " FAILED: " + e);
           messages.note(stack, "failed: " + e);
           bytes.note(stack, "failed: " + e);
+          natives.forEach(row -> row.note(stack, "failed: " + e));
         }
       }
     }
@@ -292,9 +301,14 @@ public final class LoopbackBenchmark {
     Row p50 = report.row(prefix + "p50", "us", ResultLine.Better.LOWER);
     Row p99 = report.row(prefix + "p99", "us", ResultLine.Better.LOWER);
     Row p999 = report.row(prefix + "p99.9", "us", ResultLine.Better.LOWER);
+    String suffix = ".latency." + sizeLabel(size) + ".";
+    List<Row> natives = nativeRows(mode, clients, List.of(
+        new String[] {suffix + "p50", "us"}, new String[] {suffix + "p99", "us"},
+        new String[] {suffix + "p99.9", "us"}), ResultLine.Better.LOWER);
     String shortRounds = Settings.shortRounds(settings.latencyWarmupMillis, settings.latencyMeasureMillis);
     if (shortRounds != null) {
       List.of(p50, p99, p999).forEach(row -> row.doubt(shortRounds));
+      natives.forEach(row -> row.doubt(shortRounds));
     }
     for (int round = 0; round < settings.rounds; round++) {
       for (Stack stack : rotate(new ArrayList<>(clients.keySet()), round)) {
@@ -309,6 +323,9 @@ public final class LoopbackBenchmark {
           p50.add(stack, us[0]);
           p99.add(stack, us[1]);
           p999.add(stack, us[2]);
+          for (int i = 0; i < natives.size(); i++) {
+            natives.get(i).add(stack, us[i]);
+          }
           OUT.printf(Locale.ROOT, "  %-28s %-13s p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us  (%d round trips)%n",
               mode + " latency " + sizeLabel(size), stack.label(), us[0], us[1], us[2], nanos.getTotalCount());
         } catch (Exception e) {
@@ -316,9 +333,29 @@ public final class LoopbackBenchmark {
           for (Row row : List.of(p50, p99, p999)) {
             row.note(stack, "failed: " + e);
           }
+          natives.forEach(row -> row.note(stack, "failed: " + e));
         }
       }
     }
+  }
+
+  /**
+   * The {@code tls-native.*} rows of a TLS section (the toolkit on Conscrypt against Netty on
+   * BoringSSL), one per {@code {suffix, unit}}, when both stacks run; empty otherwise.
+   */
+  private List<Row> nativeRows(
+      String mode, Map<Stack, EchoClient> clients, List<String[]> suffixesAndUnits, ResultLine.Better better) {
+    if (!mode.equals("tls")
+        || !clients.containsKey(Stack.TOOLKIT_CONSCRYPT)
+        || !clients.containsKey(Stack.NETTY_OPENSSL)) {
+      return List.of();
+    }
+    List<Row> rows = new ArrayList<>();
+    for (String[] suffixAndUnit : suffixesAndUnits) {
+      rows.add(report.row("tls-native" + suffixAndUnit[0], suffixAndUnit[1], better,
+          Stack.TOOLKIT_CONSCRYPT, Stack.NETTY_OPENSSL));
+    }
+    return rows;
   }
 
   /** The idle-memory rows: a fresh server JVM per stack, then n connections that each echo once. */

@@ -15,7 +15,15 @@ final class Report {
   private final List<String> runDoubts = new ArrayList<>();
 
   Row row(String name, String unit, ResultLine.Better better) {
-    Row row = new Row(name, unit, better);
+    return add(new Row(name, unit, better));
+  }
+
+  /** A row whose {@code RESULT} line compares {@code toolkit} with {@code reference}. */
+  Row row(String name, String unit, ResultLine.Better better, Stack toolkit, Stack reference) {
+    return add(new Row(name, unit, better, toolkit, reference));
+  }
+
+  private Row add(Row row) {
     rows.add(row);
     return row;
   }

@@ -18,11 +18,24 @@ final class Row {
   private final Map<Stack, String> notes = new EnumMap<>(Stack.class);
   private final List<String> doubts = new ArrayList<>();
   private boolean measuredOnce;
+  /** The stacks of its {@code RESULT} line: the toolkit's, and the reference it is compared with. */
+  final Stack toolkit;
+  final Stack reference;
 
   Row(String name, String unit, ResultLine.Better better) {
+    this(name, unit, better, Stack.TOOLKIT, Stack.NETTY_NIO);
+  }
+
+  /**
+   * A row whose {@code RESULT} line compares {@code toolkit} with {@code reference}: the {@code
+   * tls-native.*} rows compare {@link Stack#TOOLKIT_CONSCRYPT} with {@link Stack#NETTY_OPENSSL}.
+   */
+  Row(String name, String unit, ResultLine.Better better, Stack toolkit, Stack reference) {
     this.name = name;
     this.unit = unit;
     this.better = better;
+    this.toolkit = toolkit;
+    this.reference = reference;
   }
 
   void add(Stack stack, double value) {
@@ -69,15 +82,15 @@ final class Row {
    */
   List<String> doubts() {
     List<String> all = Confidence.doubts(
-        Stack.TOOLKIT.label(), Confidence.doubt(rounds(Stack.TOOLKIT), measuredOnce),
-        Stack.NETTY_NIO.label(), Confidence.doubt(rounds(Stack.NETTY_NIO), measuredOnce));
+        toolkit.label(), Confidence.doubt(rounds(toolkit), measuredOnce),
+        reference.label(), Confidence.doubt(rounds(reference), measuredOnce));
     all.addAll(doubts);
     return all;
   }
 
   String resultLine(Confidence confidence) {
     return ResultLine.format(
-        name, unit, value(Stack.TOOLKIT), value(Stack.NETTY_NIO), better, confidence);
+        name, unit, value(toolkit), value(reference), better, confidence);
   }
 
   private List<Double> rounds(Stack stack) {

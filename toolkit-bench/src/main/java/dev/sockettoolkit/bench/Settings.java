@@ -46,7 +46,10 @@ final class Settings {
   /** The row of what metrics and JFR cost ({@link ObservabilityCost}). */
   boolean observability = true;
   List<Stack> stacks =
-      new ArrayList<>(List.of(Stack.TOOLKIT, Stack.NETTY_NIO, Stack.NETTY_EPOLL, Stack.NETTY_OPENSSL, Stack.SOCKET));
+      new ArrayList<>(
+          List.of(
+              Stack.TOOLKIT, Stack.NETTY_NIO, Stack.NETTY_EPOLL, Stack.TOOLKIT_CONSCRYPT,
+              Stack.NETTY_OPENSSL, Stack.SOCKET));
   /** The java launcher for the server JVMs; null means the one running the benchmark. */
   String serverJava;
   /** Extra options for the server JVMs, e.g. {@code -Xss256k}. */
@@ -152,7 +155,7 @@ final class Settings {
         "  --only=plain,tls,latency,idle,observability   run only these groups of rows",
         "  --sizes=64,1024,65536   payload sizes of the throughput rows to run (default: all three)",
         "  --connections=1,16      connection counts of the throughput rows to run (default: both)",
-        "  --stacks=toolkit,netty-nio,netty-epoll,netty-openssl,socket   columns to run (default: these;",
+        "  --stacks=toolkit,netty-nio,netty-epoll,toolkit-conscrypt,netty-openssl,socket   columns to run (default: these;",
         "                          on request: toolkit-owned, messages copied out by receive instead",
         "                          of lent by receiveBatch; toolkit-simple, a send per message; and",
         "                          toolkit-writer, a second thread sending what queued up with one sendAll)",
@@ -160,7 +163,8 @@ final class Settings {
         "  --server-jvm-arg=OPT    one more option for the server JVMs (repeatable), e.g. -Xss256k",
         "Every row prints once as: RESULT name=<row> unit=<unit> toolkit=<v> netty=<v> ratio=<toolkit/netty>"
             + " better=<higher|lower> confidence=<high|indicative>; netty is Netty's NIO transport"
-            + " (JDK TLS provider in TLS rows).",
+            + " (JDK TLS provider in TLS rows); in the tls-native.* rows toolkit is the toolkit on Conscrypt"
+            + " and netty is Netty on BoringSSL (netty-tcnative).",
         "A row is indicative when the rounds of toolkit or netty spread by more than "
             + Math.round(Confidence.MAX_SPREAD * 100) + "%, when it has a single or short round (--quick), or when the machine was not quiet at the start.",
         "The row observability.plain.throughput.64B compares the toolkit with itself: toolkit=<metrics and"

@@ -33,6 +33,11 @@ enum Stack {
    * MessageChannel} would gain. Not run unless asked for ({@code --stacks}).
    */
   TOOLKIT_WRITER("toolkit-writer"),
+  /**
+   * This toolkit as {@link #TOOLKIT}, its TLS on Conscrypt (BoringSSL) instead of the JDK's
+   * provider: TLS rows only, compared with {@link #NETTY_OPENSSL} in the {@code tls-native.*} rows.
+   */
+  TOOLKIT_CONSCRYPT("toolkit-conscrypt"),
   /** Netty with the NIO transport and, for TLS, {@code SslHandler} on the JDK provider. */
   NETTY_NIO("netty-nio"),
   /** Netty with the native epoll transport (plain rows only). */

@@ -12,6 +12,7 @@ final class Stacks {
       case TOOLKIT_OWNED:
       case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
+      case TOOLKIT_CONSCRYPT:
         return new ToolkitEcho.Server(tls, stack);
       case SOCKET:
         return new SocketEcho.Server(tls);
@@ -24,6 +25,8 @@ final class Stacks {
     switch (stack) {
       case TOOLKIT:
         return new ToolkitEcho.Client(tls, true);
+      case TOOLKIT_CONSCRYPT:
+        return new ToolkitEcho.Client(tls, true, dev.sockettoolkit.core.ConnectionOptions.defaults(), "conscrypt");
       case TOOLKIT_OWNED:
       case TOOLKIT_SIMPLE:
       case TOOLKIT_WRITER:
@@ -40,6 +43,13 @@ final class Stacks {
     if (stack == Stack.NETTY_EPOLL) {
       String reason = NettyTransport.epollUnavailableReason();
       return reason == null ? null : "the native epoll transport did not load: " + reason;
+    }
+    if (stack == Stack.TOOLKIT_CONSCRYPT) {
+      try {
+        dev.sockettoolkit.tls.TlsConfig.client().provider("conscrypt");
+      } catch (IllegalStateException e) {
+        return e.getMessage();
+      }
     }
     if (stack == Stack.NETTY_OPENSSL) {
       try {

@@ -45,6 +45,7 @@ final class ToolkitEcho {
               ? null
               : TlsConfig.server(KeyMaterial.of(tls.key(), List.of(tls.chain())))
                   .protocols("TLSv1.3")
+                  .provider(stack == Stack.TOOLKIT_CONSCRYPT ? "conscrypt" : "jdk")
                   .build();
       server =
           dev.sockettoolkit.core.Server.builder()
@@ -218,12 +219,21 @@ final class ToolkitEcho {
 
     /** A client whose connections have {@code options} (to count them in metrics, say). */
     Client(TlsMaterial tls, boolean lend, ConnectionOptions options) {
+      this(tls, lend, options, "jdk");
+    }
+
+    /** A client whose TLS runs on {@code provider} ({@code jdk}, {@code conscrypt}). */
+    Client(TlsMaterial tls, boolean lend, ConnectionOptions options, String provider) {
       this.lend = lend;
       this.options = options;
       this.tls =
           tls == null
               ? null
-              : TlsConfig.client().trust(TrustMaterial.of(tls.ca())).protocols("TLSv1.3").build();
+              : TlsConfig.client()
+                  .trust(TrustMaterial.of(tls.ca()))
+                  .protocols("TLSv1.3")
+                  .provider(provider)
+                  .build();
     }
 
     @Override
