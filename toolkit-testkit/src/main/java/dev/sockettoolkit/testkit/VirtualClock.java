@@ -455,8 +455,18 @@ public final class VirtualClock extends TimeSource implements AutoCloseable {
     boolean elsewhere = false;
     List<Thread> ended = null;
     for (Thread thread : attached.keySet()) {
-      if (thread == self || blocked.containsKey(thread)) {
+      if (thread == self) {
         continue;
+      }
+      if (blocked.containsKey(thread)) {
+        // Registered as blocked, but blocked only once parked in the condition's await: until
+        // then it still holds the lock others may be waiting for (seen under load as a jump
+        // while a write was on its way).
+        Thread.State state = thread.getState();
+        if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+          continue;
+        }
+        return Stillness.BUSY;
       }
       if (woken.containsKey(thread)) {
         return Stillness.BUSY;
