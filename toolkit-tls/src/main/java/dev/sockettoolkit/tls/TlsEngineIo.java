@@ -43,7 +43,7 @@ final class TlsEngineIo {
   private volatile TlsSession session;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
-    this.tls = new TlsState(transport, engine);
+    this.tls = new TlsState(transport, engine, config.keyMaterial() != null);
     this.transport = transport;
     this.engine = engine;
     this.config = config;
@@ -196,8 +196,7 @@ final class TlsEngineIo {
       }
     } catch (SSLException e) {
       sendAlertQuietly();
-      throw new TlsHandshakeException(
-          TlsHandshakeException.classify(e), "with " + peer() + ": " + e.getMessage(), e);
+      throw tls.handshakeFailure(e, false);
     }
   }
 
