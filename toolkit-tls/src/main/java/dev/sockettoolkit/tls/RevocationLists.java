@@ -160,7 +160,7 @@ final class RevocationLists {
   /** A serial number as uppercase hex, as {@code openssl x509 -serial} prints it. */
   static String serial(BigInteger serial) {
     String hex = serial.toString(16).toUpperCase(Locale.ROOT);
-    return hex.length() % 2 == 1 ? "0" + hex : hex;
+    return (hex.length() & 1) == 1 ? "0" + hex : hex;
   }
 
   private static PublicKey issuerKey(X509Certificate[] chain, int index, X509Certificate[] anchors) {

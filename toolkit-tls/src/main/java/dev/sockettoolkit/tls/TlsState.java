@@ -157,11 +157,10 @@ final class TlsState {
   }
 
   private boolean localCertificateSent(boolean finished) {
-    SSLSession session = engine.getHandshakeSession();
-    if (session == null) {
-      session = engine.getSession();
-    }
-    Certificate[] local = session == null ? null : session.getLocalCertificates();
+    // After a finished handshake the session says what was sent (the JDK sends nothing when the
+    // key material's issuer is not among those the server asked for).
+    SSLSession session = engine.getSession();
+    Certificate[] local = session.getLocalCertificates();
     if (local != null && local.length > 0) {
       return true;
     }
