@@ -144,7 +144,7 @@ final class TlsEngineIo {
             status = engine.getHandshakeStatus();
             break;
           case NEED_WRAP: {
-            SSLEngineResult result = writer.wrapAndFlush();
+            SSLEngineResult result = writer.wrapFlight();
             if (result.getStatus() == Status.CLOSED) {
               throw new TlsHandshakeException(Reason.OTHER, "the engine closed during the handshake with " + peer(), null);
             }

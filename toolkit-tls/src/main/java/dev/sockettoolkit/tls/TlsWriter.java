@@ -183,6 +183,31 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
     return false;
   }
 
+  /**
+   * A whole handshake flight: wraps while the engine has more to send (a TLS 1.2 client's
+   * Certificate, ClientKeyExchange, ChangeCipherSpec and Finished come from separate wraps) and
+   * sends it in one transport write. A peer that refuses the flight's first message and hangs up
+   * then finds the rest unread, and its reset reaches us while we read its alert, not while we
+   * write; a write failure would abort the transport and lose the alert that says why.
+   */
+  SSLEngineResult wrapFlight() throws IOException {
+    SSLEngineResult[] result = new SSLEngineResult[1];
+    writer.exclusively(() -> {
+      borrow();
+      for (int i = 0; i <= TlsState.MAX_IDLE_STEPS; i++) {
+        result[0] = tls.engine.wrap(EMPTY, netOut);
+        if (result[0].getHandshakeStatus() != HandshakeStatus.NEED_WRAP
+            || result[0].bytesProduced() == 0
+            || result[0].getStatus() != SSLEngineResult.Status.OK
+            || netOut.remaining() < tls.packetSize) {
+          break;
+        }
+      }
+      flushNetOut();
+    });
+    return result[0];
+  }
+
   /** One handshake flight (or alert): wraps once and sends it. Used during the handshake. */
   SSLEngineResult wrapAndFlush() throws IOException {
     SSLEngineResult[] result = new SSLEngineResult[1];
