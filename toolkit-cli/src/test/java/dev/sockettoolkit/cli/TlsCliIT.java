@@ -88,6 +88,36 @@ class TlsCliIT {
   }
 
   @Test
+  void serveReloadsItsCrlWhenTheFileChanges() throws Exception {
+    Path caDir = dir.resolve("reload-ca");
+    Path bob = dir.resolve("bob");
+    Path crl = dir.resolve("reload-crl.pem");
+    assertOk(Jar.run("", "cert", "ca", "--out", caDir.toString()));
+    assertOk(Jar.run("", "cert", "issue", "--ca", caDir.toString(), "--out", dir.resolve("reload-server").toString()));
+    assertOk(Jar.run("", "cert", "issue", "--ca", caDir.toString(), "--out", bob.toString(), "--client", "--name", "bob"));
+    assertOk(Jar.run("", "cert", "crl", "--ca", caDir.toString(), "--out", crl.toString()));
+    String[] bobArgs = {"connect", null, "--tls", "--ca", caDir.resolve("ca.pem").toString(),
+        "--cert", bob.resolve("cert.pem").toString(), "--key", bob.resolve("key.pem").toString()};
+    try (Jar.Served s = Jar.serve("--tls", "--cert", dir.resolve("reload-server").resolve("cert.pem").toString(),
+        "--key", dir.resolve("reload-server").resolve("key.pem").toString(), "--ca", caDir.resolve("ca.pem").toString(),
+        "--crl", crl.toString())) {
+      bobArgs[1] = s.address();
+      assertOk(Jar.run("hello\n", bobArgs));
+      assertOk(Jar.run("", "cert", "revoke", "--ca", caDir.toString(), "--cert", bob.resolve("cert.pem").toString()));
+      assertOk(Jar.run("", "cert", "crl", "--ca", caDir.toString(), "--out", crl.toString()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+      Jar.Result r = Jar.run("hello\n", bobArgs);
+      while (r.exit == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        r = Jar.run("hello\n", bobArgs);
+      }
+      assertOneLineFailure(r);
+      String serverLog = s.stopAndReadStderr();
+      assertTrue(serverLog.contains("certificate revoked"), serverLog);
+    }
+  }
+
+  @Test
   void aClientWithTheCrlRefusesARevokedServer() throws Exception {
     Path revokedServer = dir.resolve("revoked-server");
     Path otherCa = dir.resolve("other-ca");
