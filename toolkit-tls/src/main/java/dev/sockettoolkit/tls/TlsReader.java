@@ -278,6 +278,7 @@ final class TlsReader {
             break;
           case CLOSED:
             inboundDone = true;
+            tls.peerClosed = true;
             break;
           case BUFFER_OVERFLOW:
             // The engine wants more room than the record length suggests: go through appIn,

@@ -3,6 +3,7 @@ package dev.sockettoolkit.tls;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.internal.BufferPool;
 import dev.sockettoolkit.core.internal.ConnectionState;
+import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
-import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
@@ -47,6 +47,8 @@ final class TlsState {
    */
   private volatile TlsHandshakeException fatal;
   private final CountDownLatch fatalSet = new CountDownLatch(1);
+  /** Set by the reader on the peer's close_notify: an ended engine then means a clean close. */
+  volatile boolean peerClosed;
 
   TlsState(Connection transport, SSLEngine engine, boolean hasKeyMaterial) {
     this.transport = transport;

@@ -136,7 +136,8 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
 
   /** Whether the engine ended without this side closing: a fatal alert from the peer. */
   private boolean engineClosedByPeer() {
-    return tls.engine.isInboundDone() && !tls.state.isOutputShutDown() && !tls.state.isClosed();
+    return tls.engine.isInboundDone() && !tls.peerClosed
+        && !tls.state.isOutputShutDown() && !tls.state.isClosed();
   }
 
   /** Wraps all of {@code srcs} into netOut, flushing whenever it cannot take another record. */
