@@ -68,6 +68,32 @@ final class TlsRecords {
     return available >= HEADER_LENGTH + length ? HEADER_LENGTH + length : -1;
   }
 
+  /** {@link #clientCertificateMessage}: the flight starts with no Certificate message. */
+  static final int NO_CERTIFICATE_MESSAGE = -1;
+  /** {@link #clientCertificateMessage}: a Certificate message with an empty certificate list. */
+  static final int EMPTY_CERTIFICATE = 0;
+  /** {@link #clientCertificateMessage}: a Certificate message with at least one certificate. */
+  static final int CERTIFICATES = 1;
+
+  /**
+   * Whether a TLS 1.2 client's second flight, in plaintext from {@code flight}'s position to its
+   * limit, starts with a Certificate message (handshake type 11), and whether its list is empty.
+   * A TLS 1.2 client sends that message only when the server asked for a certificate, so this
+   * tells a later alert's meaning; TLS 1.3 flights are encrypted and never match.
+   */
+  static int clientCertificateMessage(ByteBuffer flight) {
+    int p = flight.position();
+    if (flight.remaining() < HEADER_LENGTH + 7
+        || (flight.get(p) & 0xff) != HANDSHAKE
+        || (flight.get(p + 1) & 0xff) != 3
+        || (flight.get(p + HEADER_LENGTH) & 0xff) != 11) {
+      return NO_CERTIFICATE_MESSAGE;
+    }
+    int q = p + HEADER_LENGTH + 4;
+    int listLength = ((flight.get(q) & 0xff) << 16) | ((flight.get(q + 1) & 0xff) << 8) | (flight.get(q + 2) & 0xff);
+    return listLength == 0 ? EMPTY_CERTIFICATE : CERTIFICATES;
+  }
+
   /**
    * A client's first record is an alert: it gave up before (or instead of) its ClientHello, as
    * OpenSSL does when its own configuration allows nothing to offer. Named, with its description,

@@ -49,6 +49,10 @@ final class TlsState {
   private final CountDownLatch fatalSet = new CountDownLatch(1);
   /** Set by the reader on the peer's close_notify: an ended engine then means a clean close. */
   volatile boolean peerClosed;
+  /** A TLS 1.2 client: the server asked for a certificate (our flight carried a Certificate message). */
+  volatile boolean certificateRequested;
+  /** A TLS 1.2 client: the Certificate message it sent had no certificate. */
+  volatile boolean emptyCertificateSent;
 
   TlsState(Connection transport, SSLEngine engine, boolean hasKeyMaterial) {
     this.transport = transport;
@@ -134,7 +138,18 @@ final class TlsState {
   TlsHandshakeException handshakeFailure(SSLException e, boolean finished) {
     Reason reason = TlsHandshakeException.classify(e);
     String detail = "with " + peer() + ": " + e.getMessage();
-    if (client && isCertificateVerdict(reason) && String.valueOf(e.getMessage()).contains("Received fatal alert")) {
+    String message = String.valueOf(e.getMessage());
+    boolean alert = message.contains("Received fatal alert");
+    // A TLS 1.2 server refusing a client that sent an empty Certificate may say only
+    // handshake_failure (OpenSSL) or decode_error (GnuTLS); having been asked for a certificate
+    // and sent none, the client knows what that means.
+    boolean refusedWithoutCertificate =
+        client && alert && !finished && certificateRequested && emptyCertificateSent
+            && (message.contains("handshake_failure") || message.contains("decode_error"));
+    if (refusedWithoutCertificate) {
+      reason = Reason.CLIENT_CERTIFICATE_REQUIRED;
+    }
+    if (client && isCertificateVerdict(reason) && alert) {
       boolean sent = localCertificateSent(finished);
       if (!sent) {
         reason = Reason.CLIENT_CERTIFICATE_REQUIRED;
@@ -166,7 +181,11 @@ final class TlsState {
     if (local != null && local.length > 0) {
       return true;
     }
-    // A TLS 1.2 handshake that failed has no session left to ask: go by what could be sent.
+    // A TLS 1.2 handshake that failed has no session left to ask: go by what the flight carried,
+    // else by what could be sent.
+    if (!finished && certificateRequested) {
+      return !emptyCertificateSent;
+    }
     return !finished && hasKeyMaterial;
   }
 }

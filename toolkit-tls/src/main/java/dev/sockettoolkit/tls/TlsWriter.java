@@ -204,6 +204,13 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
           break;
         }
       }
+      if (tls.client) {
+        int certificate = TlsRecords.clientCertificateMessage(netOut.duplicate().flip());
+        if (certificate != TlsRecords.NO_CERTIFICATE_MESSAGE) {
+          tls.certificateRequested = true;
+          tls.emptyCertificateSent = certificate == TlsRecords.EMPTY_CERTIFICATE;
+        }
+      }
       flushNetOut();
     });
     return result[0];

@@ -65,4 +65,32 @@ class TlsRecordsProperties {
     assertTrue(e.getMessage().contains("fatal alert " + TlsRecords.alertName(description)), e.getMessage());
     assertEquals(before.length, buffer.position());
   }
+
+  @Property
+  void anyBytesAreAClientCertificateMessageOrNotWithoutFailingOrMoving(@ForAll @Size(max = 64) byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    int result = TlsRecords.clientCertificateMessage(buffer);
+    assertTrue(result == TlsRecords.NO_CERTIFICATE_MESSAGE || result == TlsRecords.EMPTY_CERTIFICATE
+        || result == TlsRecords.CERTIFICATES);
+    assertEquals(0, buffer.position());
+  }
+
+  @Property
+  void aCertificateMessageIsFoundAndItsEmptinessRead(
+      @ForAll @IntRange(min = 0, max = 3) int minor,
+      @ForAll @IntRange(min = 0, max = 0xffffff) int listLength,
+      @ForAll @Size(max = 16) byte[] rest) {
+    ByteBuffer flight = ByteBuffer.allocate(12 + rest.length);
+    flight.put(new byte[] {0x16, 0x03, (byte) minor, 0x00, 0x10, 0x0b, 0x00, 0x00, 0x03});
+    flight.put((byte) (listLength >> 16)).put((byte) (listLength >> 8)).put((byte) listLength).put(rest).flip();
+    assertEquals(listLength == 0 ? TlsRecords.EMPTY_CERTIFICATE : TlsRecords.CERTIFICATES,
+        TlsRecords.clientCertificateMessage(flight));
+    // Another handshake message (a ClientKeyExchange, 16) or an encrypted record is not one.
+    flight.put(5, (byte) 0x10);
+    assertEquals(TlsRecords.NO_CERTIFICATE_MESSAGE, TlsRecords.clientCertificateMessage(flight));
+    flight.put(5, (byte) 0x0b).put(0, (byte) 0x17);
+    assertEquals(TlsRecords.NO_CERTIFICATE_MESSAGE, TlsRecords.clientCertificateMessage(flight));
+    // Too short to tell.
+    assertEquals(TlsRecords.NO_CERTIFICATE_MESSAGE, TlsRecords.clientCertificateMessage(ByteBuffer.wrap(new byte[11])));
+  }
 }
