@@ -106,7 +106,9 @@ final class BenchCommand implements Callable<Integer> {
                   tlsProvider)
               .build();
     }
-    ServeCommand.Echo echo = new ServeCommand.Echo(codec, serverTls, err, verbosity.verbose, null);
+    TlsConfig benchServerTls = serverTls;
+    ServeCommand.Echo echo =
+        new ServeCommand.Echo(codec, benchServerTls == null ? null : () -> benchServerTls, err, verbosity.verbose, null);
     byte[] payload = payload(size, framing);
     try (Server server = Server.builder().bind("127.0.0.1", 0).handler(echo::serve).listener(echo).start()) {
       ExecutorService pool = Executors.newFixedThreadPool(connections);

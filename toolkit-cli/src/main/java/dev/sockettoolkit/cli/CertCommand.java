@@ -3,13 +3,18 @@ package dev.sockettoolkit.cli;
 import dev.sockettoolkit.tls.CertificateAuthority;
 import dev.sockettoolkit.tls.IssuedCertificate;
 import dev.sockettoolkit.tls.KeyType;
+import dev.sockettoolkit.tls.TrustMaterial;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,19 +22,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code toolkit cert ca|issue}: a development CA and the certificates it issues, as PEM files. */
+/**
+ * {@code toolkit cert ca|issue|revoke|crl}: a development CA, the certificates it issues and
+ * revokes, and its certificate revocation list, as PEM files.
+ */
 @Command(
     name = "cert",
     mixinStandardHelpOptions = true,
-    description = "Make a development CA and certificates it issues (PEM files OpenSSL accepts).",
-    subcommands = {CertCommand.Ca.class, CertCommand.Issue.class})
+    description = "Make a development CA, certificates it issues, and revoke them (PEM files OpenSSL and GnuTLS accept).",
+    subcommands = {CertCommand.Ca.class, CertCommand.Issue.class, CertCommand.Revoke.class, CertCommand.Crl.class})
 final class CertCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "choose a subcommand: ca or issue");
+        spec.commandLine(), "choose a subcommand: ca, issue, revoke or crl");
   }
 
   /** Key types as the command line spells them. */
@@ -130,13 +138,7 @@ final class CertCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       requirePositive(days, "--days");
-      Path caCert = caDir.resolve("ca.pem");
-      Path caKey = caDir.resolve("ca-key.pem");
-      if (!Files.exists(caCert) || !Files.exists(caKey)) {
-        throw new UsageException(
-            caDir + " has no ca.pem and ca-key.pem; create them with 'toolkit cert ca --out " + caDir + "'");
-      }
-      CertificateAuthority ca = CertificateAuthority.load(caCert, caKey);
+      CertificateAuthority ca = loadCa(caDir);
       CertificateAuthority.LeafBuilder leaf = ca.issue().keyType(keyType.type).days(days);
       if (dns.isEmpty() && ips.isEmpty()) {
         if (name == null) {
@@ -168,6 +170,110 @@ final class CertCommand implements Runnable {
       stdout.flush();
       return 0;
     }
+  }
+
+  /** DIR/ca.pem and DIR/ca-key.pem as a CA, with the revocations of DIR/crl.pem if there is one. */
+  static CertificateAuthority loadCa(Path caDir) throws IOException {
+    Path caCert = caDir.resolve("ca.pem");
+    Path caKey = caDir.resolve("ca-key.pem");
+    if (!Files.exists(caCert) || !Files.exists(caKey)) {
+      throw new UsageException(
+          caDir + " has no ca.pem and ca-key.pem; create them with 'toolkit cert ca --out " + caDir + "'");
+    }
+    CertificateAuthority ca = CertificateAuthority.load(caCert, caKey);
+    Path crl = caDir.resolve(CA_CRL);
+    if (Files.exists(crl)) {
+      ca.readRevocations(crl);
+    }
+    return ca;
+  }
+
+  /** The CA's own record of what it revoked: its latest CRL, in its directory. */
+  static final String CA_CRL = "crl.pem";
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Revoke a certificate the CA issued: adds it to DIR/crl.pem, the CA's revocation list,"
+            + " and rewrites that file (valid for --days).",
+        "Servers and clients refuse it once they load the list: toolkit serve/connect --crl FILE."
+      })
+  static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--ca", required = true, paramLabel = "DIR", description = "Directory holding ca.pem and ca-key.pem (required, no default).")
+    Path caDir;
+
+    @Option(names = "--cert", required = true, paramLabel = "PEM", description = "The certificate to revoke (the first in the file, e.g. a cert.pem from 'cert issue') (required, no default).")
+    Path cert;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "Days until the rewritten CRL's nextUpdate: publish a fresh one before (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Mixin VerboseOption verbosity;
+
+    @Override
+    public Integer call() throws IOException {
+      requirePositive(days, "--days");
+      CertificateAuthority ca = loadCa(caDir);
+      X509Certificate certificate = TrustMaterial.fromPem(cert).certificates().get(0);
+      try {
+        ca.revoke(certificate);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(cert + ": " + e.getMessage());
+      }
+      Path crl = caDir.resolve(CA_CRL);
+      ca.writeCrl(crl, Duration.ofDays(days));
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.println("revoked " + certificate.getSubjectX500Principal().getName() + ", serial "
+          + serial(certificate.getSerialNumber()));
+      stdout.println("wrote " + crl + " (" + ca.revokedSerialNumbers().size()
+          + " revoked certificate(s), next update in " + days + " day(s)); copy it to where servers and clients load it with --crl");
+      stdout.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "crl",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write the CA's certificate revocation list (PEM, X.509 v2) to FILE, freshly signed and valid"
+            + " for --days, listing what 'cert revoke' revoked.",
+        "Run it again before the list's nextUpdate: servers and clients refuse peers once their CRL is out of date."
+      })
+  static final class Crl implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--ca", required = true, paramLabel = "DIR", description = "Directory holding ca.pem and ca-key.pem (required, no default).")
+    Path caDir;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The CRL file to write, replaced atomically (required, no default).")
+    Path out;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "Days until the CRL's nextUpdate (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Mixin VerboseOption verbosity;
+
+    @Override
+    public Integer call() throws IOException {
+      requirePositive(days, "--days");
+      CertificateAuthority ca = loadCa(caDir);
+      X509CRL crl = ca.crl(Duration.ofDays(days));
+      ca.writeCrl(out, Duration.ofDays(days));
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.println("wrote " + out + ": " + ca.revokedSerialNumbers().size() + " revoked certificate(s), next update "
+          + crl.getNextUpdate().toInstant());
+      stdout.flush();
+      return 0;
+    }
+  }
+
+  static String serial(BigInteger serial) {
+    String hex = serial.toString(16).toUpperCase(Locale.ROOT);
+    return (hex.length() & 1) == 1 ? "0" + hex : hex;
   }
 
   static void requirePositive(int value, String option) {

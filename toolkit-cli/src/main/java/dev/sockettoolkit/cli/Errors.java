@@ -1,5 +1,6 @@
 package dev.sockettoolkit.cli;
 
+import dev.sockettoolkit.tls.TlsHandshakeException;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -12,9 +13,18 @@ import java.util.concurrent.ExecutionException;
 final class Errors {
   private Errors() {}
 
+  /** The command line's words for what the library's hint says in API terms. */
+  static final String CLIENT_CERTIFICATE_HINT =
+      "a client certificate is required: the client must connect with --cert FILE --key FILE"
+          + " (toolkit connect), issued by a CA the server trusts with --ca (toolkit cert issue --client)";
+
   static String describe(Throwable e) {
     Throwable t = unwrap(e);
     String message = Toolkit.oneLine(t.getMessage());
+    if (t instanceof TlsHandshakeException tls
+        && tls.reason() == TlsHandshakeException.Reason.CLIENT_CERTIFICATE_REQUIRED) {
+      message = message.replace(tls.reason().hint(), CLIENT_CERTIFICATE_HINT);
+    }
     if (t instanceof NoSuchFileException) {
       return "no such file: " + message;
     }

@@ -9,6 +9,7 @@ import dev.sockettoolkit.core.Server;
 import dev.sockettoolkit.framing.FrameCodec;
 import dev.sockettoolkit.framing.MessageChannel;
 import dev.sockettoolkit.tls.ClientAuth;
+import dev.sockettoolkit.tls.ReloadableTlsConfig;
 import dev.sockettoolkit.tls.TlsConfig;
 import dev.sockettoolkit.tls.TlsConnection;
 import java.io.BufferedInputStream;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +47,9 @@ import picocli.CommandLine.Spec;
           + " open connections finish for up to 10 s."
     })
 final class ServeCommand implements Callable<Integer> {
+  /** How often serve --crl looks for a new CRL or certificate. */
+  static final Duration CRL_RELOAD_INTERVAL = Duration.ofSeconds(10);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -114,7 +119,17 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     FrameCodec<ByteBuffer> codec = framing.codec(true);
     List<String> notes = new ArrayList<>();
-    TlsConfig tls = tlsOptions.serverConfig(selfSigned, clientAuth, notes);
+    TlsConfig first = tlsOptions.serverConfig(selfSigned, clientAuth, notes);
+    Supplier<TlsConfig> tls = first == null ? null : () -> first;
+    if (first != null && !tlsOptions.crl.isEmpty() && tlsOptions.cert != null) {
+      // A CRL is republished before its nextUpdate: pick up the new one (and a renewed
+      // certificate) without a restart. Each change rebuilds the configuration from the options;
+      // one that does not load is reported and the previous one stays.
+      tls = ReloadableTlsConfig.watchPem(
+          tlsOptions.cert, tlsOptions.key, tlsOptions.keyPassword,
+          key -> tlsOptions.serverConfig(false, clientAuth, new ArrayList<>()),
+          CRL_RELOAD_INTERVAL);
+    }
     Server.Builder builder =
         Server.builder()
             .bind(host, port)
@@ -181,12 +196,12 @@ final class ServeCommand implements Callable<Integer> {
   /** Echoes frames on each connection; reports each failure as one line naming the peer. */
   static final class Echo implements ConnectionListener {
     private final FrameCodec<ByteBuffer> codec;
-    private final TlsConfig tls;
+    private final Supplier<TlsConfig> tls;
     private final PrintWriter err;
     private final boolean verbose;
     private final Duration messageDeadline;
 
-    Echo(FrameCodec<ByteBuffer> codec, TlsConfig tls, PrintWriter err, boolean verbose, Duration messageDeadline) {
+    Echo(FrameCodec<ByteBuffer> codec, Supplier<TlsConfig> tls, PrintWriter err, boolean verbose, Duration messageDeadline) {
       this.codec = codec;
       this.tls = tls;
       this.err = err;
@@ -198,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
       String peer = peer(plain.remoteAddress());
       Connection connection = plain;
       try {
-        connection = secure(plain, tls);
+        connection = secure(plain, tls == null ? null : tls.get());
         if (codec == null) {
           echoBytes(connection);
         } else {

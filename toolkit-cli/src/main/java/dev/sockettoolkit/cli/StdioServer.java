@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,7 @@ final class StdioServer implements ConnectionListener {
   private static final Pattern ADDRESSED = Pattern.compile("@(\\d+)(?: (.*))?", Pattern.DOTALL);
 
   private final FrameCodec<ByteBuffer> codec;
-  private final TlsConfig tls;
+  private final Supplier<TlsConfig> tls;
   private final Format format;
   private final OutputStream out;
   private final PrintWriter err;
@@ -49,7 +50,7 @@ final class StdioServer implements ConnectionListener {
   }
 
   StdioServer(
-      FrameCodec<ByteBuffer> codec, TlsConfig tls, Format format, OutputStream out, PrintWriter err, boolean verbose) {
+      FrameCodec<ByteBuffer> codec, Supplier<TlsConfig> tls, Format format, OutputStream out, PrintWriter err, boolean verbose) {
     this.codec = codec;
     this.tls = tls;
     this.format = format;
@@ -64,7 +65,7 @@ final class StdioServer implements ConnectionListener {
     String peer = ServeCommand.peer(plain.remoteAddress());
     Connection connection = plain;
     try {
-      connection = ServeCommand.secure(plain, tls);
+      connection = ServeCommand.secure(plain, tls == null ? null : tls.get());
       MessageChannel<ByteBuffer> channel = codec == null ? null : MessageChannel.open(connection, codec);
       open.put(number, new Peer(number, connection, channel));
       note("[" + number + "] connected: " + peer);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,9 @@ final class TlsOptions {
 
   @Option(names = "--ca", paramLabel = "PEM", description = "Trusted CA certificates: on connect, for the server; on serve, for client certificates (default: none; connect then trusts the system's CAs).")
   Path ca;
+
+  @Option(names = "--crl", paramLabel = "PEM", description = "Certificate revocation list of the peer's CA (from 'toolkit cert crl'): a listed certificate is refused, and so is every certificate of that CA once the list is out of date; repeatable (default: none).")
+  List<Path> crl = new ArrayList<>();
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a TLS handshake may take (default: ${DEFAULT-VALUE}).")
   Duration handshakeTimeout;
@@ -61,6 +65,7 @@ final class TlsOptions {
     requireTlsFor("--ca", ca != null);
     requireTlsFor("--alpn", alpn != null);
     requireTlsFor("--tls-provider", !"jdk".equals(tlsProvider));
+    requireTlsFor("--crl", !crl.isEmpty());
     if ((cert == null) != (key == null)) {
       throw new UsageException("--cert and --key go together");
     }
@@ -108,6 +113,9 @@ final class TlsOptions {
       builder.trust(TrustMaterial.fromPem(ca));
     }
     builder.clientAuth(auth);
+    if (!crl.isEmpty()) {
+      builder.crl(crl.toArray(Path[]::new));
+    }
     if (alpn != null) {
       builder.alpn(alpnList().toArray(String[]::new));
     }
@@ -134,6 +142,9 @@ final class TlsOptions {
       builder.trust(TrustMaterial.fromPem(ca));
     } else {
       builder.trust(TrustMaterial.system());
+    }
+    if (!crl.isEmpty()) {
+      builder.crl(crl.toArray(Path[]::new));
     }
     if (cert != null) {
       builder.keyMaterial(keyPassword == null ? KeyMaterial.fromPem(cert, key) : KeyMaterial.fromPem(cert, key, keyPassword));

@@ -7,16 +7,35 @@ import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import dev.sockettoolkit.tls.KeyMaterialException.Reason;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority for development and tests: makes a self-signed CA certificate and
@@ -35,18 +54,35 @@ import java.util.Objects;
  * ca.writePem(Path.of("ca.pem"), Path.of("ca-key.pem")); // and later CertificateAuthority.load(...)
  * }</pre>
  *
- * <p>Not for production PKI: there is no revocation, no name constraints and no audit trail.
+ * <p>Revocation: {@link #revoke(X509Certificate)} lists a certificate this CA issued, and {@link
+ * #writeCrl(Path, Duration)} publishes the list as a signed X.509 v2 CRL for {@link
+ * TlsConfig.Builder#crl(Path...)} to check:
+ *
+ * <pre>{@code
+ * ca.revoke(client.certificate());
+ * ca.writeCrl(Path.of("ca.crl.pem"), Duration.ofDays(7)); // nextUpdate in a week: publish again before
+ * // later, in another process: CertificateAuthority.load(...) then readRevocations(Path.of("ca.crl.pem"))
+ * }</pre>
+ *
+ * <p>The CA's certificate and key never change; its list of revocations does (thread-safe).
+ *
+ * <p>Not for production PKI: no name constraints, no OCSP responder and no audit trail.
  */
 public final class CertificateAuthority {
   /** Default validity of a CA certificate: ten years. */
   public static final Duration DEFAULT_CA_VALIDITY = Duration.ofDays(3650);
   /** Default validity of an issued certificate: 397 days, the longest browsers accept. */
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(397);
+  /** Default time from a CRL's thisUpdate to its nextUpdate: seven days. */
+  public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
   /** Certificates start one hour in the past, so a peer whose clock lags a little accepts them. */
   private static final Duration BACKDATE = Duration.ofHours(1);
 
   private final X509Certificate certificate;
   private final KeyPair keys;
+  /** Revoked serial numbers and when; sorted, so CRLs list them in a stable order. */
+  private final ConcurrentSkipListMap<BigInteger, Instant> revoked = new ConcurrentSkipListMap<>();
+  private final AtomicLong lastCrlNumber = new AtomicLong();
 
   private CertificateAuthority(X509Certificate certificate, KeyPair keys) {
     this.certificate = certificate;
@@ -124,6 +160,120 @@ public final class CertificateAuthority {
   /** The SHA-256 fingerprint of the CA certificate, as OpenSSL prints it. */
   public String sha256Fingerprint() {
     return Certificates.sha256Fingerprint(certificate);
+  }
+
+  /**
+   * Revokes {@code certificate}, which this CA must have issued: the next CRL lists it. Revoking
+   * a certificate twice keeps the first revocation date.
+   *
+   * @throws IllegalArgumentException if this CA did not sign {@code certificate}
+   */
+  public void revoke(X509Certificate certificate) {
+    Objects.requireNonNull(certificate, "certificate");
+    checkArgument(
+        certificate.getIssuerX500Principal().equals(this.certificate.getSubjectX500Principal())
+            && signedByThisCa(certificate),
+        "%s (serial %s) was not issued by this CA (%s)",
+        certificate.getSubjectX500Principal(),
+        RevocationLists.serial(certificate.getSerialNumber()),
+        this.certificate.getSubjectX500Principal());
+    revoke(certificate.getSerialNumber());
+  }
+
+  /** Revokes the certificate with {@code serialNumber}, as of now; see {@link #revoke(X509Certificate)}. */
+  public void revoke(BigInteger serialNumber) {
+    Objects.requireNonNull(serialNumber, "serialNumber");
+    checkArgument(serialNumber.signum() > 0, "serial numbers are positive: %s", serialNumber);
+    revoked.putIfAbsent(serialNumber, Instant.now());
+  }
+
+  /**
+   * Adds the revocations listed in a CRL this CA signed, such as one written earlier by {@link
+   * #writeCrl}; its dates may lie in the past (the CRL is only read, not trusted for currency).
+   *
+   * @throws KeyMaterialException if the file holds no CRL, or one this CA did not sign
+   */
+  public void readRevocations(Path crlFile) throws IOException {
+    for (X509CRL crl : RevocationLists.read(crlFile)) {
+      try {
+        crl.verify(certificate.getPublicKey());
+      } catch (GeneralSecurityException e) {
+        throw new KeyMaterialException(
+            Reason.KEY_MISMATCH, "the CRL in " + crlFile + " is not signed by this CA ("
+                + certificate.getSubjectX500Principal() + ")", e);
+      }
+      Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
+      if (entries != null) {
+        for (X509CRLEntry entry : entries) {
+          revoked.merge(entry.getSerialNumber(), entry.getRevocationDate().toInstant(),
+              (a, b) -> a.isBefore(b) ? a : b);
+        }
+      }
+      if (crl.getExtensionValue(Extension.cRLNumber.getId()) != null) {
+        try {
+          BigInteger number = CRLNumber.getInstance(
+              JcaX509ExtensionUtils.parseExtensionValue(crl.getExtensionValue(Extension.cRLNumber.getId())))
+              .getCRLNumber();
+          lastCrlNumber.accumulateAndGet(number.longValue(), Math::max);
+        } catch (IOException | RuntimeException e) {
+          // A CRL number we cannot read: the next one is still larger than the clock's.
+        }
+      }
+    }
+  }
+
+  /** The serial numbers this CA has revoked, ascending. */
+  public List<BigInteger> revokedSerialNumbers() {
+    return List.copyOf(revoked.keySet());
+  }
+
+  /**
+   * A CRL (X.509 v2) signed by this CA listing every revoked certificate, valid from now until
+   * now + {@code validity} (its nextUpdate), with a CRL number larger than any before it.
+   */
+  public X509CRL crl(Duration validity) {
+    checkArgument(!validity.isNegative() && !validity.isZero(), "validity must be positive: %s", validity);
+    Instant now = Instant.now();
+    return crl(now, now.plus(validity));
+  }
+
+  /** A CRL valid from {@code thisUpdate} to {@code nextUpdate}, which may lie in the past: for tests. */
+  X509CRL crl(Instant thisUpdate, Instant nextUpdate) {
+    Instant now = Instant.now();
+    long number = lastCrlNumber.accumulateAndGet(now.toEpochMilli(), (last, clock) -> Math.max(last + 1, clock));
+    try {
+      X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate.getSubjectX500Principal(), Date.from(thisUpdate));
+      builder.setNextUpdate(Date.from(nextUpdate));
+      for (Map.Entry<BigInteger, Instant> entry : revoked.entrySet()) {
+        builder.addCRLEntry(entry.getKey(), Date.from(entry.getValue()), CRLReason.unspecified);
+      }
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+      builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
+      PrivateKey key = keys.getPrivate();
+      ContentSigner signer =
+          new JcaContentSignerBuilder(KeyType.signatureAlgorithmFor(key.getAlgorithm())).build(key);
+      return new JcaX509CRLConverter().getCRL(builder.build(signer));
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot sign a CRL for " + certificate.getSubjectX500Principal() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Writes {@link #crl(Duration)} as PEM ({@code -----BEGIN X509 CRL-----}) to {@code file},
+   * replacing it atomically, so a {@link ReloadableTlsConfig} never reads half of it.
+   */
+  public void writeCrl(Path file, Duration validity) throws IOException {
+    Pem.write(file, Pem.encode(List.of(crl(validity))), false);
+  }
+
+  private boolean signedByThisCa(X509Certificate issued) {
+    try {
+      issued.verify(certificate.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** Starts a certificate this CA will sign; finish with {@link LeafBuilder#issue()}. */

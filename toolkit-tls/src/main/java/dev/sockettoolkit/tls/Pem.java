@@ -4,6 +4,7 @@ import dev.sockettoolkit.tls.KeyMaterialException.Reason;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -13,19 +14,27 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -34,6 +43,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Reads and writes PEM with BouncyCastle. Keys come out as JDK key objects (never BouncyCastle's),
@@ -182,7 +192,9 @@ final class Pem {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {
-        if (object instanceof PrivateKey) {
+        if (object instanceof ECPrivateKey ec) {
+          writer.writeObject(new PemObject("PRIVATE KEY", ecPkcs8WithPublicKey(ec)));
+        } else if (object instanceof PrivateKey) {
           writer.writeObject(new JcaPKCS8Generator((PrivateKey) object, null));
         } else {
           writer.writeObject(object);
@@ -192,6 +204,30 @@ final class Pem {
       throw new IllegalStateException("cannot encode PEM", e);
     }
     return text.toString();
+  }
+
+  /**
+   * The PKCS#8 encoding of an EC key whose RFC 5915 ECPrivateKey carries the optional {@code [1]
+   * publicKey}, as OpenSSL writes it. The JDK leaves it out, and GnuTLS refuses such keys ("ASN1
+   * parser: Element was not found"); the public point is d·G on the key's named curve.
+   */
+  static byte[] ecPkcs8WithPublicKey(ECPrivateKey key) throws IOException {
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+    X9ECParameters curve = null;
+    if (algorithm.getParameters() instanceof ASN1ObjectIdentifier curveOid) {
+      curve = ECNamedCurveTable.getByOID(curveOid);
+    }
+    if (curve == null) {
+      // Explicit or unknown curve parameters: nothing GnuTLS would load either; keep the JDK's form.
+      return info.getEncoded();
+    }
+    BigInteger d = key.getS();
+    ECPoint q = new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();
+    org.bouncycastle.asn1.sec.ECPrivateKey inner =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            curve.getN().bitLength(), d, new DERBitString(q.getEncoded(false)), null);
+    return new PrivateKeyInfo(algorithm, inner).getEncoded(ASN1Encoding.DER);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
  *     Duration.ofSeconds(10));
  * }</pre>
  *
- * <p>Watching polls the files' contents (a SHA-256 of both) every interval rather than relying on
+ * <p>Watching polls the files' contents (a SHA-256 of both, and of the {@link TlsConfig#crlFiles()
+ * CRL files} of the current configuration) every interval rather than relying on
  * file events, so it sees every kind of replacement, including the symlink swap of a directory
  * that Kubernetes uses for secrets. If the new files do not load (half written, wrong key,
  * expired), the old configuration stays in use and the failure is logged and kept in {@link
@@ -178,7 +180,9 @@ public final class ReloadableTlsConfig implements Supplier<TlsConfig>, AutoClose
   private byte[] digestQuietly() {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Path file : List.of(certificateChain, privateKey)) {
+      List<Path> files = new ArrayList<>(List.of(certificateChain, privateKey));
+      files.addAll(current.get().crlFiles()); // CRLs reload with the key material
+      for (Path file : files) {
         digest.update(Files.readAllBytes(file));
         digest.update((byte) 0);
       }

@@ -25,6 +25,9 @@ final class SslContexts {
               ? null
               : new KeyManager[] {new SniKeyManager(config.keyMaterial(), config.sniKeyMaterial())};
       X509ExtendedTrustManager trustManager = config.trust().trustManager();
+      if (config.revocation() != null) {
+        trustManager = new RevocationTrustManager(trustManager, config.revocation());
+      }
       if (!config.pinBytes().isEmpty()) {
         trustManager = new PinningTrustManager(trustManager, config.pinBytes());
       }
@@ -76,6 +79,8 @@ final class SslContexts {
     }
     parameters.setCipherSuites(suites.toArray(new String[0]));
     parameters.setUseCipherSuitesOrder(true);
+    // RFC 9155: no SHA-1 signatures in the handshake, either way, under TLS 1.2 (1.3 has none).
+    parameters.setAlgorithmConstraints(NoSha1Signatures.INSTANCE);
     if (!config.alpn().isEmpty()) {
       parameters.setApplicationProtocols(config.alpn().toArray(new String[0]));
     }

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.sockettoolkit.core.TimeSource;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.Provider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +91,8 @@ public final class TlsConfig {
   private final List<String> cipherSuites;
   private final int maxHandshakeBytes;
   private final Duration closeNotifyTimeout;
+  private final List<Path> crlFiles;
+  private final RevocationLists revocation;
   private final SSLContext context;
 
   private TlsConfig(Builder<?> b, boolean client) {
@@ -103,10 +107,12 @@ public final class TlsConfig {
     this.handshakeTimeout = b.handshakeTimeout;
     this.timeSource = b.timeSource;
     this.provider = b.provider;
-    this.protocols = List.copyOf(b.protocols);
+    this.protocols = List.copyOf(TlsProviders.protocols(b.provider, b.protocols, DEFAULT_PROTOCOLS));
     this.cipherSuites = List.copyOf(b.cipherSuites);
     this.maxHandshakeBytes = b.maxHandshakeBytes;
     this.closeNotifyTimeout = b.closeNotifyTimeout;
+    this.crlFiles = b.crlFiles;
+    this.revocation = b.revocation;
     this.context = SslContexts.create(this);
   }
 
@@ -202,8 +208,21 @@ public final class TlsConfig {
     return closeNotifyTimeout;
   }
 
+  /**
+   * The certificate revocation list files the peer's certificate is checked against (read when
+   * the configuration was built); empty for none.
+   */
+  public List<Path> crlFiles() {
+    return crlFiles;
+  }
+
   List<byte[]> pinBytes() {
     return pins;
+  }
+
+  /** The loaded CRLs, or null without {@code crl(...)}. */
+  RevocationLists revocation() {
+    return revocation;
   }
 
   SSLContext sslContext() {
@@ -214,7 +233,8 @@ public final class TlsConfig {
   public String toString() {
     return "TlsConfig{" + (client ? "client" : "server") + ", protocols=" + protocols
         + ", trust=" + trust + (alpn.isEmpty() ? "" : ", alpn=" + alpn)
-        + (client ? "" : ", clientAuth=" + clientAuth) + "}";
+        + (client ? "" : ", clientAuth=" + clientAuth)
+        + (crlFiles.isEmpty() ? "" : ", crl=" + crlFiles) + "}";
   }
 
   /** Settings shared by clients and servers. */
@@ -233,6 +253,8 @@ public final class TlsConfig {
     List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
     int maxHandshakeBytes = DEFAULT_MAX_HANDSHAKE_BYTES;
     Duration closeNotifyTimeout = Duration.ofMillis(DEFAULT_CLOSE_NOTIFY_TIMEOUT_MILLIS);
+    List<Path> crlFiles = List.of();
+    RevocationLists revocation;
 
     Builder() {}
 
@@ -355,6 +377,33 @@ public final class TlsConfig {
     public B closeNotifyTimeout(Duration timeout) {
       checkArgument(!timeout.isNegative(), "closeNotifyTimeout must not be negative: %s", timeout);
       this.closeNotifyTimeout = timeout;
+      return self();
+    }
+
+    /**
+     * Refuses peer certificates listed in these certificate revocation lists (PEM or DER, as
+     * {@link CertificateAuthority#writeCrl} and {@code toolkit cert crl} write them), with {@link
+     * TlsHandshakeException.Reason#CERTIFICATE_REVOKED}. A certificate whose issuer has a CRL here
+     * is checked against it, and that CRL must be signed by the issuer and current; certificates
+     * of other issuers are not checked. The files are read now: one that is missing, unreadable or
+     * out of date (past its nextUpdate) fails with a {@link KeyMaterialException}. A {@link
+     * ReloadableTlsConfig} watching files reloads them when they change. A CRL that goes out of
+     * date while in use makes handshakes fail with {@link
+     * TlsHandshakeException.Reason#REVOCATION_UNKNOWN} until a fresh one is loaded.
+     *
+     * <pre>{@code
+     * TlsConfig server = TlsConfig.server(key)
+     *     .clientAuth(ClientAuth.REQUIRED)
+     *     .trust(TrustMaterial.fromPem(Path.of("clients-ca.pem")))
+     *     .crl(Path.of("clients-ca.crl.pem"))
+     *     .build();
+     * }</pre>
+     */
+    public B crl(Path... files) throws IOException {
+      checkArgument(files.length > 0, "at least one CRL file is needed");
+      List<Path> list = List.of(files);
+      this.revocation = RevocationLists.load(list);
+      this.crlFiles = list;
       return self();
     }
 

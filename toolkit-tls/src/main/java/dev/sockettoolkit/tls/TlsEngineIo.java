@@ -51,7 +51,10 @@ final class TlsEngineIo {
   private String requestedServerName;
 
   TlsEngineIo(Connection transport, SSLEngine engine, TlsConfig config) {
-    this.tls = new TlsState(transport, engine, config.timeSource().orElse(transport.timeSource()));
+    this.tls =
+        new TlsState(
+            transport, engine, config.timeSource().orElse(transport.timeSource()),
+            config.keyMaterial() != null);
     this.transport = transport;
     this.engine = engine;
     this.config = config;
@@ -214,7 +217,7 @@ final class TlsEngineIo {
             status = engine.getHandshakeStatus();
             break;
           case NEED_WRAP: {
-            SSLEngineResult result = writer.wrapAndFlush();
+            SSLEngineResult result = writer.wrapFlight();
             if (result.getStatus() == Status.CLOSED) {
               throw new TlsHandshakeException(Reason.OTHER, "the engine closed during the handshake with " + peer(), null);
             }
@@ -267,8 +270,7 @@ final class TlsEngineIo {
       }
     } catch (SSLException e) {
       sendAlertQuietly();
-      throw new TlsHandshakeException(
-          TlsHandshakeException.classify(e), "with " + peer() + ": " + e.getMessage(), e);
+      throw tls.handshakeFailure(e, false);
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateRevokedException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -47,7 +48,22 @@ public class TlsHandshakeException extends IOException {
     /** No protocol version both sides accept (TLS 1.3 and 1.2 by default). */
     PROTOCOL_VERSION("no TLS version both sides accept; this side allows only TLS 1.3 and 1.2 by default"),
     /** No cipher suite, group or signature scheme both sides accept. */
-    NO_COMMON_PARAMETERS("no cipher suite or key type both sides accept"),
+    NO_COMMON_PARAMETERS("no cipher suite, key type or signature scheme both sides accept (this side"
+        + " allows only AEAD suites with ECDHE, and refuses SHA-1 signatures)"),
+    /**
+     * The peer offers or uses only signature schemes this side refuses: SHA-1 signatures
+     * (RFC 9155) under TLS 1.2, or none that suits the certificate's key.
+     */
+    NO_COMMON_SIGNATURE_SCHEME("no signature scheme both sides accept; SHA-1 signatures are refused"
+        + " (RFC 9155): the peer must offer SHA-256 or better for this side's key type"),
+    /** The peer's certificate is listed as revoked in a configured certificate revocation list. */
+    CERTIFICATE_REVOKED("the certificate is revoked (listed in the issuer's CRL); issue a new one"),
+    /**
+     * The revocation status of the peer's certificate cannot be decided: the configured CRL for
+     * its issuer is out of date (past its nextUpdate) or not valid yet, or its signature is wrong.
+     */
+    REVOCATION_UNKNOWN("the CRL for the peer's issuer is out of date, not yet valid or not signed by"
+        + " the issuer; publish a fresh CRL (toolkit cert crl) and reload it"),
     /** ALPN was offered and no application protocol is common to both sides. */
     NO_APPLICATION_PROTOCOL("no application protocol (ALPN) both sides accept"),
     /** The peer does not speak TLS: plaintext or garbage arrived where a TLS record was expected. */
@@ -98,6 +114,9 @@ public class TlsHandshakeException extends IOException {
       if (t instanceof PinMismatchException) {
         return Reason.PIN_MISMATCH;
       }
+      if (t instanceof CertificateRevokedException) {
+        return Reason.CERTIFICATE_REVOKED;
+      }
       if (t instanceof CertificateExpiredException) {
         return Reason.CERTIFICATE_EXPIRED;
       }
@@ -111,6 +130,12 @@ public class TlsHandshakeException extends IOException {
         }
         if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
           return Reason.CERTIFICATE_NOT_YET_VALID;
+        }
+        if (r == CertPathValidatorException.BasicReason.REVOKED) {
+          return Reason.CERTIFICATE_REVOKED;
+        }
+        if (r == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+          return Reason.REVOCATION_UNKNOWN;
         }
       }
     }
@@ -128,6 +153,13 @@ public class TlsHandshakeException extends IOException {
           || m.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
         return Reason.CLIENT_CERTIFICATE_REQUIRED;
       }
+      if (m.contains("Received fatal alert: certificate_revoked")) {
+        return Reason.CERTIFICATE_REVOKED;
+      }
+      if (m.contains("No supported signature algorithm") || m.contains("No supported signature scheme")
+          || m.contains("Unsupported signature algorithm") || m.contains("No available authentication scheme")) {
+        return Reason.NO_COMMON_SIGNATURE_SCHEME;
+      }
       if (m.contains("Received fatal alert: bad_certificate")
           || m.contains("Received fatal alert: unknown_ca")
           || m.contains("Received fatal alert: certificate_unknown")
@@ -138,16 +170,21 @@ public class TlsHandshakeException extends IOException {
       }
       if (m.contains("protocol_version") || m.contains("No appropriate protocol")
           || m.contains("Unsupported protocol") || m.contains("not supported or enabled")
-          || m.contains("Client requested protocol")) {
+          || m.contains("Client requested protocol")
+          // BoringSSL (Conscrypt)
+          || m.contains("UNSUPPORTED_PROTOCOL") || m.contains("ALERT_PROTOCOL_VERSION")) {
         return Reason.PROTOCOL_VERSION;
       }
       if (m.contains("no_application_protocol") || m.contains("No matching application layer protocol")
           || m.contains("application protocol")) {
         return Reason.NO_APPLICATION_PROTOCOL;
       }
-      if (m.contains("no cipher suites in common") || m.contains("No available authentication scheme")
+      if (m.contains("no cipher suites in common")
           || m.contains("insufficient_security") || m.contains("Received fatal alert: handshake_failure")
-          || m.contains("No supported signature") || m.contains("No negotiable")) {
+          || m.contains("No negotiable")
+          // Bouncy Castle JSSE and Conscrypt (BoringSSL) name the same failures their own way.
+          || m.contains("handshake_failure(40)") || m.contains("found no selectable cipher suite")
+          || m.contains("NO_SHARED_CIPHER") || m.contains("NO_COMMON_SIGNATURE_ALGORITHMS")) {
         return Reason.NO_COMMON_PARAMETERS;
       }
     }

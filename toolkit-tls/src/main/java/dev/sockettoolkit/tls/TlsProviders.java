@@ -3,6 +3,7 @@ package dev.sockettoolkit.tls;
 import java.lang.reflect.InvocationTargetException;
 import java.security.Provider;
 import java.security.Security;
+import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
@@ -99,6 +100,25 @@ final class TlsProviders {
    */
   static boolean halfCloses(Provider provider) {
     return provider == null || "SunJSSE".equals(provider.getName());
+  }
+
+  /**
+   * The protocols to enable on {@code provider}. Conscrypt (BoringSSL) ignores the constraints
+   * that refuse SHA-1 handshake signatures, and SHA-1 can only be signed under TLS 1.2: on
+   * Conscrypt the default narrows to TLS 1.3, where SHA-1 does not exist, and TLS 1.2 asked for
+   * explicitly is refused, so the toolkit's "no SHA-1" default holds on every provider.
+   */
+  static List<String> protocols(Provider provider, List<String> requested, List<String> defaults) {
+    if (provider == null || !provider.getName().equals("Conscrypt") || !requested.contains("TLSv1.2")) {
+      return requested;
+    }
+    if (requested == defaults) {
+      return List.of("TLSv1.3");
+    }
+    throw new IllegalStateException(
+        "TLS 1.2 on the Conscrypt provider cannot refuse SHA-1 handshake signatures (RFC 9155):"
+            + " BoringSSL ignores the toolkit's signature constraints. Use protocols(\"TLSv1.3\")"
+            + " with Conscrypt, or the jdk or bc provider for TLS 1.2");
   }
 
   /** A short name for messages: {@code jdk} for the default. */

@@ -71,8 +71,13 @@ final class TlsReader {
    * what is left for a short while; an alert found there becomes the reported failure.
    */
   IOException explain(IOException failure) {
+    if (tls.fatal() != null) {
+      return tls.fatal();
+    }
     if (!readLock.tryLock()) {
-      return failure;
+      // The reader is at it: the alert, if any, reaches it first.
+      TlsHandshakeException fatal = tls.awaitFatal(ALERT_WAIT);
+      return fatal != null ? fatal : failure;
     }
     try {
       long deadline = tls.time.nanoTime() + ALERT_WAIT.toNanos();
@@ -87,10 +92,10 @@ final class TlsReader {
         unwrapIntoAppIn();
       }
     } catch (SSLException e) {
-      TlsHandshakeException explained =
-          new TlsHandshakeException(
-              TlsHandshakeException.classify(e), "with " + tls.peer() + ": " + e.getMessage(), e);
-      explained.addSuppressed(failure);
+      IOException explained = tls.recordFailure(e);
+      if (explained != failure && explained != tls.fatal()) {
+        explained.addSuppressed(failure);
+      }
       return explained;
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
@@ -217,10 +222,13 @@ final class TlsReader {
   int read(ByteBuffer dst, Duration timeout) throws IOException {
     readLock.lock();
     try {
-      tls.state.checkOpen("read", tls.peer());
       if (readFailure != null) {
         throw readFailure;
       }
+      if (tls.fatal() != null) {
+        throw tls.fatal();
+      }
+      tls.state.checkOpen("read", tls.peer());
       if (!dst.hasRemaining()) {
         return 0;
       }
@@ -286,6 +294,7 @@ final class TlsReader {
             // only once an unwrap produces nothing more.
             if (result.bytesProduced() == 0) {
               inboundDone = true;
+              tls.peerClosed = true;
               enginePlaintextLeft = false;
             }
             break;
@@ -308,8 +317,9 @@ final class TlsReader {
         }
       }
     } catch (SSLException e) {
-      tls.abort();
+      // Recorded before the abort, so a writer that finds the connection closed finds why.
       readFailure = tls.recordFailure(e);
+      tls.abort();
       throw readFailure;
     } catch (TlsHandshakeException e) {
       tls.abort();

@@ -6,6 +6,7 @@ import dev.sockettoolkit.core.internal.CombiningWriter;
 import dev.sockettoolkit.core.internal.CombiningWriter.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** Most queued writes one lock holder wraps for others before it returns. */
   private static final int MAX_COMBINED_WRITES = 64;
+  /** How long a writer whose engine a peer's alert closed waits for the reader to record it. */
+  private static final Duration ALERT_WAIT = Duration.ofMillis(500);
 
   private final TlsState tls;
   /** Turns a failed transport write into the failure to report (an alert the peer sent first). */
@@ -111,14 +114,30 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
   }
 
   private IOException translateFailure(IOException e) {
-    if (e instanceof SSLException ssl) {
-      tls.abort();
-      return tls.recordFailure(ssl);
+    if (tls.fatal() != null) {
+      return tls.fatal(); // the peer's alert ended the connection: that is the reason, every time
     }
-    if (e instanceof ConnectionClosedException || e instanceof ConnectionTimeoutException) {
+    if (e instanceof SSLException ssl) {
+      IOException failure = tls.recordFailure(ssl);
+      tls.abort();
+      return failure;
+    }
+    if (e instanceof ConnectionTimeoutException) {
       return e;
     }
+    if (e instanceof ConnectionClosedException) {
+      // Closed under us: by close() (then it stays), or because the reader met the peer's alert,
+      // which may be a moment from being recorded.
+      TlsHandshakeException fatal = engineClosedByPeer() ? tls.awaitFatal(ALERT_WAIT) : null;
+      return fatal != null ? fatal : e;
+    }
     return explain.apply(e);
+  }
+
+  /** Whether the engine ended without this side closing: a fatal alert from the peer. */
+  private boolean engineClosedByPeer() {
+    return tls.engine.isInboundDone() && !tls.peerClosed
+        && !tls.state.isOutputShutDown() && !tls.state.isClosed();
   }
 
   /** Wraps all of {@code srcs} into netOut, flushing whenever it cannot take another record. */
@@ -163,6 +182,38 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
       }
     }
     return false;
+  }
+
+  /**
+   * A whole handshake flight: wraps while the engine has more to send (a TLS 1.2 client's
+   * Certificate, ClientKeyExchange, ChangeCipherSpec and Finished come from separate wraps) and
+   * sends it in one transport write. A peer that refuses the flight's first message and hangs up
+   * then finds the rest unread, and its reset reaches us while we read its alert, not while we
+   * write; a write failure would abort the transport and lose the alert that says why.
+   */
+  SSLEngineResult wrapFlight() throws IOException {
+    SSLEngineResult[] result = new SSLEngineResult[1];
+    writer.exclusively(() -> {
+      borrow();
+      for (int i = 0; i <= TlsState.MAX_IDLE_STEPS; i++) {
+        result[0] = tls.engine.wrap(EMPTY, netOut);
+        if (result[0].getHandshakeStatus() != HandshakeStatus.NEED_WRAP
+            || result[0].bytesProduced() == 0
+            || result[0].getStatus() != SSLEngineResult.Status.OK
+            || netOut.remaining() < tls.packetSize) {
+          break;
+        }
+      }
+      if (tls.client) {
+        int certificate = TlsRecords.clientCertificateMessage(netOut.duplicate().flip());
+        if (certificate != TlsRecords.NO_CERTIFICATE_MESSAGE) {
+          tls.certificateRequested = true;
+          tls.emptyCertificateSent = certificate == TlsRecords.EMPTY_CERTIFICATE;
+        }
+      }
+      flushNetOut();
+    });
+    return result[0];
   }
 
   /** One handshake flight (or alert): wraps once and sends it. Used during the handshake. */

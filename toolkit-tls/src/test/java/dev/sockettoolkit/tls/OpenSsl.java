@@ -1,8 +1,5 @@
 package dev.sockettoolkit.tls;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,29 +14,11 @@ import java.util.concurrent.TimeUnit;
  * it is missing they are reported as skipped with the reason, and a loud line goes to stderr.
  */
 final class OpenSsl {
-  private static final String BINARY = find();
-
   private OpenSsl() {}
-
-  private static String find() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "openssl");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
-  }
 
   /** Skips the calling test, loudly, when openssl is not installed. */
   static String require() {
-    if (BINARY == null) {
-      System.err.println(
-          "*** SKIPPED: openssl is not on the PATH; the OpenSSL interoperability tests did NOT run."
-              + " Install it (apt-get install openssl) to run them. ***");
-    }
-    assumeTrue(BINARY != null, "openssl is not installed on this machine: interop tests skipped");
-    return BINARY;
+    return Peers.require("openssl", "apt-get install openssl");
   }
 
   /** Runs openssl with {@code args} in {@code dir}; returns stdout+stderr; fails on a non-zero exit. */
