@@ -304,7 +304,7 @@ public final class TlsConfig {
      * The JSSE provider that makes the {@code SSLContext} and engines (default: the JDK's own,
      * SunJSSE). Every guarantee of the toolkit (the protocol and cipher suite policy, hostname
      * verification, limits, timeouts, close_notify handling, the failure reasons) holds on the
-     * providers it is tested with, Conscrypt and Bouncy Castle JSSE; {@link #build()} refuses a
+     * providers it is tested with, Conscrypt and Bouncy Castle JSSE; {@code build()} refuses a
      * provider that cannot enable the configured protocols or any of the cipher suites.
      *
      * <pre>{@code
