@@ -60,7 +60,7 @@ final class TlsEngineIo {
     this.config = config;
     this.halfCloses = TlsProviders.halfCloses(config.provider().orElse(null));
     this.writer = new TlsWriter(tls, this::explain);
-    this.reader = new TlsReader(tls, writer);
+    this.reader = new TlsReader(tls, writer, !TlsProviders.halfCloses(config.provider().orElse(null)));
   }
 
   Connection transport() {

@@ -50,10 +50,11 @@ final class TlsReader {
   private IOException readFailure;
   private volatile boolean refuseHandshakeRecords;
 
-  TlsReader(TlsState tls, TlsWriter writer) {
+  TlsReader(TlsState tls, TlsWriter writer, boolean engineMayHoldPlaintext) {
     this.tls = tls;
     this.engine = tls.engine;
     this.writer = writer;
+    this.engineMayHoldPlaintext = engineMayHoldPlaintext;
     this.netIn = smallNetIn.limit(0);
   }
 
@@ -194,6 +195,12 @@ final class TlsReader {
    * already taken from {@code netIn}: the next step is another unwrap, not a read.
    */
   private boolean enginePlaintextLeft;
+  /**
+   * Whether the engine may keep plaintext it decrypted but could not hand over (Conscrypt, Bouncy
+   * Castle); the JDK's never does (it answers BUFFER_OVERFLOW and consumes nothing), so its reads
+   * keep their simple path.
+   */
+  private final boolean engineMayHoldPlaintext;
 
   SSLEngineResult unwrapIntoAppIn() throws SSLException {
     if (appIn.capacity() == 0) {
@@ -206,7 +213,7 @@ final class TlsReader {
       SSLEngineResult result = engine.unwrap(netIn, appIn);
       // An engine that decrypts more than fits keeps the rest (Conscrypt, Bouncy Castle): when
       // the buffer came back full, unwrap again before waiting for more input.
-      enginePlaintextLeft = result.bytesProduced() > 0 && !appIn.hasRemaining();
+      enginePlaintextLeft = engineMayHoldPlaintext && result.bytesProduced() > 0 && !appIn.hasRemaining();
       if (result.getStatus() == Status.BUFFER_OVERFLOW) {
         int needed = engine.getSession().getApplicationBufferSize();
         if (appIn.position() == 0 && appIn.capacity() < needed) {
@@ -275,7 +282,7 @@ final class TlsReader {
         boolean direct = !viaAppIn && length >= 0 && dst.remaining() >= length;
         if (direct) {
           result = engine.unwrap(netIn, dst);
-          enginePlaintextLeft = result.bytesProduced() > 0 && !dst.hasRemaining();
+          enginePlaintextLeft = engineMayHoldPlaintext && result.bytesProduced() > 0 && !dst.hasRemaining();
         } else {
           result = unwrapIntoAppIn();
         }
