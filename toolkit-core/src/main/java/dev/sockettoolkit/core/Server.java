@@ -12,6 +12,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   private final Duration drainTimeout;
   private final ThreadMode threadMode;
   private final ThreadFactory handlerThreads;
+  /** Null unless the PROXY protocol is on. */
+  private final ProxyProtocolGate proxyGate;
 
   /** Open connections and the threads serving them. */
   private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
@@ -91,6 +94,10 @@ public final class Server extends AbstractService implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.threadMode = b.threadMode;
     this.handlerThreads = threadMode.factory("toolkit-conn");
+    this.proxyGate =
+        b.proxyProtocol == null
+            ? null
+            : new ProxyProtocolGate(b.proxyProtocol, b.trustedProxies, b.proxyProtocolTimeout);
   }
 
   /** A builder; at least {@link Builder#handler} must be set. */
@@ -257,7 +264,9 @@ public final class Server extends AbstractService implements AutoCloseable {
       releaseSlot();
       return;
     }
-    notifyListener(() -> listener.accepted(connection));
+    if (proxyGate == null) {
+      notifyListener(() -> listener.accepted(connection));
+    }
     try {
       Thread thread = handlerThreads.newThread(new Serving(connection));
       connections.put(connection, thread);
@@ -284,15 +293,21 @@ public final class Server extends AbstractService implements AutoCloseable {
 
     @Override
     public void run() {
+      Connection served = proxyGate == null ? connection : throughProxy(connection);
+      if (served == null) {
+        connections.remove(connection);
+        releaseSlot();
+        return;
+      }
       Throwable failure = null;
       try {
-        handler.handle(connection);
+        handler.handle(served);
       } catch (Throwable t) {
         failure = t;
         if (t instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        logHandlerFailure(connection, t);
+        logHandlerFailure(served, t);
       } finally {
         try {
           connection.close();
@@ -304,13 +319,34 @@ public final class Server extends AbstractService implements AutoCloseable {
         notifyListener(
             () -> {
               if (cause == null) {
-                listener.closed(connection);
+                listener.closed(served);
               } else {
-                listener.failed(connection, cause);
+                listener.failed(served, cause);
               }
             });
         releaseSlot();
       }
+    }
+  }
+
+  /**
+   * The connection as its proxy's client sees it, after the PROXY header; or null when it was
+   * refused: then it is aborted, logged in one line naming the peer and the rule, and reported to
+   * the listener as rejected.
+   */
+  private Connection throughProxy(Connection transport) {
+    SocketAddress peer = transport.remoteAddress();
+    try {
+      Connection proxied = proxyGate.open(transport);
+      notifyListener(() -> listener.accepted(proxied));
+      return proxied;
+    } catch (IOException | RuntimeException e) {
+      transport.abort();
+      String rule = e instanceof ProxyHeaderException p ? p.rule().toString() : "IO_ERROR";
+      String reason = "PROXY protocol " + rule + ": " + e.getMessage();
+      LOG.log(Level.INFO, "{0}: refused connection from {1}: {2}", boundAddress, peer, reason);
+      notifyListener(() -> listener.rejected(peer, reason));
+      return null;
     }
   }
 
@@ -396,8 +432,36 @@ public final class Server extends AbstractService implements AutoCloseable {
     private int backlog = 1024;
     private Duration drainTimeout = Duration.ofSeconds(10);
     private ThreadMode threadMode = ThreadMode.best();
+    private ProxyProtocol proxyProtocol;
+    private TrustedProxies trustedProxies;
+    private Duration proxyProtocolTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /**
+     * Requires a PROXY protocol header of {@code version} (V1, V2 or ANY) at the start of every
+     * connection, and takes connections only from {@code trustedProxies}: IPv4 or IPv6 addresses
+     * and CIDR ranges such as {@code "10.0.0.0/8"} or {@code "fd00::/8"}, and {@code "local"} for
+     * Unix-domain and in-memory peers. The handler's connection then has the original client's
+     * addresses and {@link Connection#proxyHeader()}. A connection from another source, or
+     * without a whole valid header within {@link #proxyProtocolTimeout}, is refused (see {@link
+     * ProxyHeaderException.Rule}), logged in one line and reported to {@link
+     * ConnectionListener#rejected}. The header is read before the handler, so before any TLS.
+     */
+    public Builder proxyProtocol(ProxyProtocol version, Collection<String> trustedProxies) {
+      Objects.requireNonNull(version, "version");
+      this.trustedProxies = TrustedProxies.parse(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+      this.proxyProtocol = version;
+      return this;
+    }
+
+    /** How long a trusted proxy may take to send the whole PROXY header (default 10 s). */
+    public Builder proxyProtocolTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      checkArgument(timeout.toMillis() >= 1, "proxyProtocolTimeout must be at least 1 ms, got %s", timeout);
+      this.proxyProtocolTimeout = timeout;
+      return this;
+    }
 
     /**
      * Listens on {@code host} and {@code port} (default {@code 127.0.0.1}, port 0: any free

@@ -1,0 +1,78 @@
+package dev.sockettoolkit.core;
+
+import dev.sockettoolkit.core.ProxyHeaderException.Rule;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A {@link Server}'s PROXY protocol check, run on the connection's own thread before the handler:
+ * only trusted proxies may connect, and each must start with a whole, valid header within the
+ * timeout. The header is read before any TLS, so a TCP-mode proxy works with TLS servers.
+ */
+final class ProxyProtocolGate {
+  private final ProxyProtocol accepted;
+  private final TrustedProxies trusted;
+  private final Duration timeout;
+
+  ProxyProtocolGate(ProxyProtocol accepted, TrustedProxies trusted, Duration timeout) {
+    this.accepted = accepted;
+    this.trusted = trusted;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Reads the header of {@code transport} and returns the connection as the proxy's client sees
+   * it.
+   *
+   * @throws ProxyHeaderException naming the broken rule; the caller refuses the connection
+   * @throws IOException if the transport failed
+   */
+  Connection open(Connection transport) throws IOException {
+    SocketAddress peer = transport.remoteAddress();
+    if (!trusted.trusts(peer)) {
+      throw new ProxyHeaderException(
+          Rule.UNTRUSTED_SOURCE,
+          "not a trusted proxy; the server takes PROXY protocol connections only from " + trusted);
+    }
+    // Large enough for the largest header accepted, so the loop below always ends.
+    ByteBuffer buffer = ByteBuffer.allocate(16 + ProxyHeader.MAX_V2_LENGTH);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ByteBuffer received = buffer.duplicate().flip();
+      ProxyHeader header = ProxyHeaderCodec.parse(received, accepted, peer);
+      if (header != null) {
+        ByteBuffer early = ByteBuffer.allocate(received.remaining()).put(received).flip();
+        return new ProxiedConnection(transport, header, early);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw timedOut(buffer.position());
+      }
+      int n;
+      try {
+        n = transport.read(buffer, Duration.ofNanos(left));
+      } catch (ConnectionTimeoutException e) {
+        if (e.kind() != ConnectionTimeoutException.Kind.READ) {
+          throw e;
+        }
+        throw timedOut(buffer.position());
+      }
+      if (n < 0) {
+        throw new ProxyHeaderException(
+            Rule.TRUNCATED,
+            buffer.position() == 0
+                ? "the connection ended before a PROXY header"
+                : "the connection ended inside a PROXY header, after " + buffer.position() + " bytes");
+      }
+    }
+  }
+
+  private ProxyHeaderException timedOut(int received) {
+    return new ProxyHeaderException(
+        Rule.TIMEOUT,
+        "no whole PROXY header within " + ConnectionTimeoutException.format(timeout) + " ("
+            + received + " bytes arrived); raise it with Server.Builder.proxyProtocolTimeout");
+  }
+}
