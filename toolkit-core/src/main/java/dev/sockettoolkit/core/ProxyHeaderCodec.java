@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
  */
 final class ProxyHeaderCodec {
   private static final byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] V2_SIGNATURE = {
+  private static final byte[] V2_PREAMBLE = {
     0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A
   };
   private static final int V2_FIXED = 16;
@@ -49,8 +49,8 @@ final class ProxyHeaderCodec {
     }
     byte first = in.get(start);
     boolean v1 = first == V1_PREFIX[0] && accepted != ProxyProtocol.V2;
-    boolean v2 = first == V2_SIGNATURE[0] && accepted != ProxyProtocol.V1;
-    byte[] prefix = v1 ? V1_PREFIX : V2_SIGNATURE;
+    boolean v2 = first == V2_PREAMBLE[0] && accepted != ProxyProtocol.V1;
+    byte[] prefix = v1 ? V1_PREFIX : V2_PREAMBLE;
     if (!(v1 || v2) || !startsWith(in, prefix)) {
       throw new ProxyHeaderException(
           Rule.MISSING_HEADER,
@@ -416,7 +416,7 @@ final class ProxyHeaderCodec {
     }
     checkState(length <= 0xffff, "the TLVs make the header longer than 65535 bytes");
     ByteBuffer out = ByteBuffer.allocate(V2_FIXED + length);
-    out.put(V2_SIGNATURE);
+    out.put(V2_PREAMBLE);
     out.put((byte) (header.command() == Command.LOCAL ? 0x20 : 0x21));
     out.put((byte) family);
     out.putShort((short) length);
