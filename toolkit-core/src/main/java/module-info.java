@@ -8,6 +8,8 @@
 @SuppressWarnings("module") // the friend modules are compiled after this one
 module dev.sockettoolkit.core {
   requires transitive com.google.common;
+  // TCP keep-alive idle, interval and count (ExtendedSocketOptions); in every full JDK.
+  requires jdk.net;
 
   exports dev.sockettoolkit.core;
   // Machinery shared by the toolkit's own modules (the combining writer, the buffer pool, the
