@@ -301,6 +301,11 @@ abstract class AbstractConnection implements Connection {
     return e;
   }
 
+  /** Whether a write is moving bytes now (a stopping server leaves such connections to drain). */
+  final boolean isWriting() {
+    return writeProgress != 0;
+  }
+
   // ---- timeouts ----
 
   /** The smaller of the write and idle timeouts that are set. */

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.core;
 
 import dev.sockettoolkit.core.ProxyHeaderException.Rule;
+import dev.sockettoolkit.core.internal.BoundaryWaits;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -51,13 +52,21 @@ final class ProxyProtocolGate {
         throw timedOut(buffer.position());
       }
       int n;
+      // Waiting for a header is waiting for the first message: a stopping server closes it at once.
+      BoundaryWaits.Wait wait = BoundaryWaits.enter();
       try {
         n = transport.read(buffer, Duration.ofNanos(left));
-      } catch (ConnectionTimeoutException e) {
-        if (e.kind() != ConnectionTimeoutException.Kind.READ) {
-          throw e;
+      } catch (IOException e) {
+        if (!BoundaryWaits.leave(wait)) {
+          throw stopped();
         }
-        throw timedOut(buffer.position());
+        if (e instanceof ConnectionTimeoutException t && t.kind() == ConnectionTimeoutException.Kind.READ) {
+          throw timedOut(buffer.position());
+        }
+        throw e;
+      }
+      if (!BoundaryWaits.leave(wait)) {
+        throw stopped();
       }
       if (n < 0) {
         throw new ProxyHeaderException(
@@ -67,6 +76,10 @@ final class ProxyProtocolGate {
                 : "the connection ended inside a PROXY header, after " + buffer.position() + " bytes");
       }
     }
+  }
+
+  private static ConnectionClosedException stopped() {
+    return new ConnectionClosedException("the server stopped before the PROXY header arrived");
   }
 
   private ProxyHeaderException timedOut(int received) {

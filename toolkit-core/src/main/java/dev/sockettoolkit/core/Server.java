@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractService;
+import dev.sockettoolkit.core.internal.BoundaryWaits;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -59,6 +60,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Server.class.getName());
   private static final long ACCEPT_RETRY_MILLIS = 100;
   private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final SocketAddress requestedAddress;
   private final ConnectionHandler handler;
@@ -176,7 +178,7 @@ public final class Server extends AbstractService implements AutoCloseable {
 
   private void shutDown() {
     try {
-      if (!awaitDrained(drainTimeout)) {
+      if (!drainClosingIdle(drainTimeout)) {
         int left = activeConnections();
         LOG.log(
             Level.INFO,
@@ -201,6 +203,35 @@ public final class Server extends AbstractService implements AutoCloseable {
       notifyFailed(e);
     } catch (IOException | RuntimeException e) {
       notifyFailed(e);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the handlers to finish, closing at once, every few
+   * milliseconds, the connections whose handler waits for the start of the next message and that
+   * are not writing: idle peers do not hold up a shutdown; peers in the middle of a message do.
+   */
+  private boolean drainClosingIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      connections.forEach(
+          (connection, thread) -> {
+            boolean writing = connection instanceof AbstractConnection a && a.isWriting();
+            if (!writing && BoundaryWaits.claim(thread)) {
+              try {
+                connection.close();
+              } catch (IOException | RuntimeException e) {
+                connection.abort();
+              }
+            }
+          });
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return activeConnections() == 0;
+      }
+      if (awaitDrained(Duration.ofNanos(Math.min(left, IDLE_CHECK_NANOS)))) {
+        return true;
+      }
     }
   }
 
