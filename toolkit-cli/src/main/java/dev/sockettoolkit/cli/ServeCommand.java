@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "Echo every received frame back on the same connection, or (--mode stdio) print received"
           + " frames and send lines of stdin.",
       "Prints 'listening on HOST:PORT' when ready; stops on Ctrl-C (SIGINT or SIGTERM), letting"
-          + " open connections finish for up to 10 s."
+          + " a message in progress finish for up to 10 s; connections idle between messages close at once."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
