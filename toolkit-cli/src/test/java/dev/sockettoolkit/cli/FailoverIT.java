@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockettoolkit.core.Backoff;
-import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionOptions;
 import dev.sockettoolkit.core.ReconnectingClient;
-import java.io.BufferedReader;
+import dev.sockettoolkit.framing.FrameCodec;
+import dev.sockettoolkit.framing.FrameCodecs;
+import dev.sockettoolkit.framing.MessageChannel;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 50 reconnecting clients exchange sequenced, checksummed lines through a real HAProxy while one
  * backend is killed (SIGKILL) and started again and another is stopped gracefully (SIGTERM).
- * Each client resends what was unacknowledged after a reconnect (at least once) and must end with
+ * Each client, a MessageChannel over a ReconnectingClient's connection, resends what was unacknowledged after a reconnect (at least once) and must end with
  * every message echoed exactly once, in order. Prints the reconnect times and attempt counts.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -41,6 +40,7 @@ class FailoverIT {
   private static final int CLIENTS = 50;
   private static final int MESSAGES = 120;
   private static final long PACE_MILLIS = 40;
+  private static final FrameCodec<String> LINES = FrameCodecs.lines().build();
 
   @TempDir Path dir;
 
@@ -160,17 +160,16 @@ class FailoverIT {
         .build();
     List<Integer> acknowledged = new ArrayList<>();
     Deque<Integer> unacknowledged = new ArrayDeque<>();
-    Connection connection = client.connect();
-    BufferedReader in = reader(connection);
+    MessageChannel<String> channel = MessageChannel.open(client.connect(), LINES);
     int next = 0;
     long failedAt = 0;
     while (acknowledged.size() < MESSAGES) {
       try {
         if (unacknowledged.isEmpty()) {
           unacknowledged.add(next);
-          send(connection, message(id, next++));
+          channel.send(message(id, next++));
         }
-        String line = in.readLine();
+        String line = channel.receive();
         if (line == null) {
           throw new IOException("end of stream");
         }
@@ -186,25 +185,16 @@ class FailoverIT {
       } catch (IOException e) {
         long failed = System.nanoTime();
         failedAt = failedAt == 0 ? failed : failedAt;
-        connection.abort();
+        channel.connection().abort();
         attempts.set(0);
-        connection = client.connect();
+        channel = MessageChannel.open(client.connect(), LINES);
         reconnects.add(new Reconnect(System.nanoTime() - failed, attempts.get()));
-        in = reader(connection);
         for (int seq : unacknowledged) {                 // at least once: resend in order
-          send(connection, message(id, seq));
+          channel.send(message(id, seq));
         }
       }
     }
-    connection.close();
+    channel.close();
     return acknowledged;
-  }
-
-  private static BufferedReader reader(Connection connection) {
-    return new BufferedReader(new InputStreamReader(connection.inputStream(), StandardCharsets.US_ASCII));
-  }
-
-  private static void send(Connection connection, String line) throws IOException {
-    connection.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
   }
 }

@@ -51,6 +51,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * so its client fails fast instead of waiting in the listen backlog; {@link
  * ConnectionListener#rejected} hears of it and a warning is logged at most once a second.
  *
+ * <h2>Behind a proxy</h2>
+ * With {@link Builder#proxyProtocol} the server reads a PROXY protocol header from every
+ * connection before its handler (so before TLS), accepts connections only from the trusted
+ * proxies, and gives the handler the original client's addresses; see {@link ProxyHeader}.
+ *
+ * <h2>Shutdown</h2>
+ * Connections whose handler waits in a {@code MessageChannel} for the start of the next message
+ * (no partial frame, nothing being written) are closed at once when the server stops; only those
+ * in the middle of a message or a write get the drain timeout.
+ *
  * <h2>Failures</h2>
  * A handler that throws is logged through {@link System.Logger} ({@code dev.sockettoolkit.core.Server}),
  * its connection is closed, and every other connection carries on. Failing to accept (for example
