@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,7 +34,7 @@ final class ReconnectSession {
   private final PrintWriter err;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile MessageChannel<ByteBuffer> channel;
-  private volatile int generation;
+  private final AtomicInteger generation = new AtomicInteger();
   private volatile boolean inputEnded;
 
   ReconnectSession(
@@ -108,7 +109,7 @@ final class ReconnectSession {
 
   private void send(ByteBuffer frame) throws IOException {
     while (true) {
-      int seen = generation;
+      int seen = generation.get();
       try {
         channel.send(frame.duplicate());
         return;
@@ -120,7 +121,7 @@ final class ReconnectSession {
 
   private void receive(OutputStream stdout) {
     while (true) {
-      int seen = generation;
+      int seen = generation.get();
       try {
         ByteBuffer frame = channel.receive();
         if (frame == null) {
@@ -136,7 +137,7 @@ final class ReconnectSession {
           stdout.flush();
         }
       } catch (IOException e) {
-        if (inputEnded && seen == generation) {
+        if (inputEnded && seen == generation.get()) {
           throw new java.io.UncheckedIOException(e);
         }
         try {
@@ -152,13 +153,13 @@ final class ReconnectSession {
   private void reconnect(int seen, IOException cause) throws IOException {
     lock.lock();
     try {
-      if (generation != seen) {
+      if (generation.get() != seen) {
         return;
       }
       say("connection lost (" + Errors.describe(cause) + "); reconnecting");
       channel.connection().abort();
       channel = MessageChannel.open(client.connect(), codec);
-      generation++;
+      generation.incrementAndGet();
     } finally {
       lock.unlock();
     }

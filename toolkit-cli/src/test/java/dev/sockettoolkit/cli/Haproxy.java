@@ -62,7 +62,7 @@ final class Haproxy implements AutoCloseable {
     Path binary = requireOrSkip();
     int port = freePort();
     StringBuilder config = new StringBuilder();
-    config.append("global\n  maxconn 2000\n")
+    config.append("global\n  maxconn 2000\n  nbthread 1\n")
         .append("defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 60s\n  timeout server 60s\n")
         .append("  retries 3\n  option redispatch 1\n")
         .append("frontend fe\n  bind 127.0.0.1:").append(port).append("\n  default_backend be\n")
