@@ -45,23 +45,23 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * Deque<String> unacknowledged = new ArrayDeque<>();
+ * Iterator<String> outbox = messages.iterator();
  * MessageChannel<String> channel = MessageChannel.open(client.connect(), codec);
- * for (String message : outbox) {
- *   unacknowledged.add(message);
- *   while (true) {
- *     try {
- *       channel.send(message);
- *       while (!unacknowledged.isEmpty()) {           // one reply acknowledges the oldest
- *         channel.receive();
- *         unacknowledged.removeFirst();
- *       }
- *       break;
- *     } catch (IOException e) {
- *       channel.abort();
- *       channel = MessageChannel.open(client.connect(), codec);
- *       for (String pending : unacknowledged) {       // at least once: resend in order
- *         if (pending != message) channel.send(pending);
- *       }
+ * while (outbox.hasNext() || !unacknowledged.isEmpty()) {
+ *   try {
+ *     if (unacknowledged.isEmpty()) {
+ *       unacknowledged.add(outbox.next());
+ *       channel.send(unacknowledged.peekLast());
+ *     }
+ *     if (channel.receive() == null) {             // the reply acknowledges the oldest
+ *       throw new EOFException("the server ended the stream");
+ *     }
+ *     unacknowledged.removeFirst();
+ *   } catch (IOException e) {
+ *     channel.connection().abort();
+ *     channel = MessageChannel.open(client.connect(), codec);
+ *     for (String pending : unacknowledged) {      // at least once: resend, in order
+ *       channel.send(pending);
  *     }
  *   }
  * }

@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * Heartbeat<String> heartbeat = Heartbeat.of("PING", "PING"::equals)
  *     .pingAfter(Duration.ofSeconds(5))
  *     .timeout(Duration.ofSeconds(15));
- * MessageChannel<String> channel = heartbeat.open(connection, FrameCodecs.lines());
+ * MessageChannel<String> channel = heartbeat.open(connection, FrameCodecs.lines().build());
  * String message = channel.receive();       // never "PING"; throws if the peer went silent
  * }</pre>
  *
