@@ -226,13 +226,10 @@ public final class Server extends AbstractService implements AutoCloseable {
     while (true) {
       connections.forEach(
           (connection, thread) -> {
-            boolean writing = connection instanceof AbstractConnection a && a.isWriting();
-            if (!writing && BoundaryWaits.claim(thread)) {
-              try {
-                connection.close();
-              } catch (IOException | RuntimeException e) {
-                connection.abort();
-              }
+            if (connection instanceof AbstractConnection transport
+                && !transport.isWriting()
+                && BoundaryWaits.claim(thread)) {
+              transport.endInputForShutdown(); // the handler's receive ends; it closes gracefully
             }
           });
       long left = deadline - System.nanoTime();

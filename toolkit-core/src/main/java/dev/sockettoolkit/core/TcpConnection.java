@@ -123,6 +123,15 @@ final class TcpConnection extends AbstractConnection {
   }
 
   @Override
+  void endInputForShutdown() {
+    try {
+      channel.shutdownInput(); // a blocked read returns -1; the output stays open
+    } catch (IOException | RuntimeException e) {
+      super.endInputForShutdown();
+    }
+  }
+
+  @Override
   void closeImpl(boolean outputShutDown) throws IOException {
     try {
       if (!outputShutDown) {
