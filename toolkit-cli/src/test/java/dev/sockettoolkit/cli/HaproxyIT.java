@@ -135,8 +135,9 @@ class HaproxyIT {
         }
         assertEquals(-1, n, "a direct client gets no echo");
       }
+      Thread.sleep(500); // the server's stderr line may still be on its way when SIGTERM arrives
       String stderr = server.stopAndReadStderr();
-      assertTrue(stderr.contains("MISSING_HEADER"), stderr);
+      assertTrue(stderr.contains("MISSING_HEADER"), () -> "stderr [" + stderr + "] exit " + server.process.exitValue() + " stdout " + server.stdoutLines);
       synchronized (server.stdoutLines) {
         assertTrue(server.stdoutLines.stream().noneMatch(l -> l.startsWith("accepted")), server.stdoutLines.toString());
       }

@@ -379,11 +379,12 @@ public final class Server extends AbstractService implements AutoCloseable {
       notifyListener(() -> listener.accepted(proxied));
       return proxied;
     } catch (IOException | RuntimeException e) {
-      transport.abort();
+      // Logged and reported before the reset, so the record exists by the time the peer sees it.
       String rule = e instanceof ProxyHeaderException p ? p.rule().toString() : "IO_ERROR";
       String reason = "PROXY protocol " + rule + ": " + e.getMessage();
       LOG.log(Level.INFO, "{0}: refused connection from {1}: {2}", boundAddress, peer, reason);
       notifyListener(() -> listener.rejected(peer, reason));
+      transport.abort();
       return null;
     }
   }
