@@ -58,8 +58,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Shutdown</h2>
  * Connections whose handler waits in a {@code MessageChannel} for the start of the next message
- * (no partial frame, nothing being written) are closed at once when the server stops; only those
- * in the middle of a message or a write get the drain timeout.
+ * (no partial frame, nothing being written) are ended at once when the server stops: the receive
+ * returns the end of the stream and the handler closes as usual. Only those in the middle of a
+ * message or a write get the drain timeout.
  *
  * <h2>Failures</h2>
  * A handler that throws is logged through {@link System.Logger} ({@code dev.sockettoolkit.core.Server}),
