@@ -10,6 +10,8 @@ module dev.sockettoolkit.core {
   requires transitive com.google.common;
   // JFR events (dev.sockettoolkit.Connection, ...): one isEnabled() check when nothing records.
   requires jdk.jfr;
+  // TCP keep-alive idle, interval and count (ExtendedSocketOptions); in every full JDK.
+  requires jdk.net;
 
   exports dev.sockettoolkit.core;
   // Machinery shared by the toolkit's own modules (the combining writer, the buffer pool, the

@@ -88,6 +88,12 @@ final class ConnectCommand implements Callable<Integer> {
           + " and text, bytes are copied unchanged both ways (default: ${DEFAULT-VALUE}).")
   Format format;
 
+  @Option(names = "--reconnect", description = "Keep the session alive across server restarts: reconnect with exponential backoff and full jitter (100 ms doubling to 10 s), say so on stderr and resend the line whose send failed; needs framing (default: off).")
+  boolean reconnect;
+
+  @Option(names = "--reconnect-for", paramLabel = "DURATION", defaultValue = "5m", description = "With --reconnect: give up reconnecting after this long (default: ${DEFAULT-VALUE}).")
+  Duration reconnectFor;
+
   @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
@@ -107,6 +113,15 @@ final class ConnectCommand implements Callable<Integer> {
       tlsOptions.requireTlsFor("--server-name", true);
     }
     ConnectionOptions options = ConnectionOptions.builder().connectTimeout(connectTimeout).build();
+    if (reconnect) {
+      if (codec == null || until.kind() != Until.Kind.EOF) {
+        throw new UsageException("--reconnect needs framing (not raw) and --until eof");
+      }
+      new ReconnectSession(target, options, tls, serverName, reconnectFor, codec, format, err)
+          .run(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024),
+              new FileOutputStream(FileDescriptor.out), replyTimeout);
+      return 0;
+    }
     Connection connection =
         Client.connect(hostAndPort.getHost(), hostAndPort.getPort(), options);
     try {
@@ -336,7 +351,7 @@ final class ConnectCommand implements Callable<Integer> {
    *
    * @return false at the end of stdin
    */
-  private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
+  static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
     int b;
     while ((b = in.read()) >= 0) {
       if (b == '\n') {

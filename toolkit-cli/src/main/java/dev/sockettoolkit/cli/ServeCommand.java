@@ -5,6 +5,7 @@ import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionListener;
 import dev.sockettoolkit.core.ConnectionOptions;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.ProxyProtocol;
 import dev.sockettoolkit.core.Server;
 import dev.sockettoolkit.framing.FrameCodec;
 import dev.sockettoolkit.framing.MessageChannel;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
       "Echo every received frame back on the same connection, or (--mode stdio) print received"
           + " frames and send lines of stdin.",
       "Prints 'listening on HOST:PORT' when ready; stops on Ctrl-C (SIGINT or SIGTERM), letting"
-          + " open connections finish for up to 10 s."
+          + " a message in progress finish for up to 10 s; connections idle between messages close at once."
     })
 final class ServeCommand implements Callable<Integer> {
   /** How often serve --crl looks for a new CRL or certificate. */
@@ -100,6 +102,15 @@ final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Format format;
 
+  @Option(names = "--proxy-protocol", paramLabel = "VERSION", description = "Require a PROXY protocol header (v1, v2 or any) from every connection, read before TLS; needs --trusted-proxy (default: off).")
+  String proxyProtocol;
+
+  @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",", description = "With --proxy-protocol: the proxies' addresses or CIDR ranges (IPv4 or IPv6), comma-separated; connections from anywhere else are refused (default: none).")
+  List<String> trustedProxies;
+
+  @Option(names = "--log-connections", description = "Print 'accepted HOST:PORT' (and ' via PROXY_HOST:PORT' behind a proxy) on stdout for each accepted connection (default: off).")
+  boolean logConnections;
+
   @Mixin VerboseOption verbosity;
 
   @Mixin FramingOptions framing;
@@ -135,14 +146,19 @@ final class ServeCommand implements Callable<Integer> {
             .bind(host, port)
             .options(ConnectionOptions.serverDefaults().toBuilder().idleTimeout(idleTimeout).build())
             .maxConnections(maxConnections);
+    configureProxyProtocol(builder);
     StdioServer stdio = null;
+    ConnectionListener listener;
     if (mode == Mode.stdio) {
       stdio = new StdioServer(codec, tls, format, new FileOutputStream(FileDescriptor.out), err, verbosity.verbose);
-      builder.handler(stdio::serve).listener(stdio);
+      builder.handler(stdio::serve);
+      listener = stdio;
     } else {
       Echo echo = new Echo(codec, tls, err, verbosity.verbose, idleTimeout);
-      builder.handler(echo::serve).listener(echo);
+      builder.handler(echo::serve);
+      listener = echo;
     }
+    builder.listener(logConnections ? new ConnectionLog(listener, out) : listener);
     Server server = builder.start();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.stopAsync().awaitTerminated(), "toolkit-serve-stop"));
@@ -168,6 +184,29 @@ final class ServeCommand implements Callable<Integer> {
     }
     server.awaitTerminated();
     return 0;
+  }
+
+  private void configureProxyProtocol(Server.Builder builder) {
+    if (proxyProtocol == null) {
+      if (trustedProxies != null) {
+        throw new UsageException("--trusted-proxy needs --proxy-protocol v1, v2 or any");
+      }
+      return;
+    }
+    ProxyProtocol version = switch (proxyProtocol.toLowerCase(Locale.ROOT)) {
+      case "v1" -> ProxyProtocol.V1;
+      case "v2" -> ProxyProtocol.V2;
+      case "any" -> ProxyProtocol.ANY;
+      default -> throw new UsageException("--proxy-protocol must be v1, v2 or any, got '" + proxyProtocol + "'");
+    };
+    if (trustedProxies == null || trustedProxies.isEmpty()) {
+      throw new UsageException("--proxy-protocol needs --trusted-proxy CIDR[,CIDR...]: the proxies allowed to connect");
+    }
+    try {
+      builder.proxyProtocol(version, trustedProxies).proxyProtocolTimeout(tlsOptions.handshakeTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--trusted-proxy: " + e.getMessage());
+    }
   }
 
   /** {@code plain} after a TLS handshake as the server, or unchanged without TLS. */

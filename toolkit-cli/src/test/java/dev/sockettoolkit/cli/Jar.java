@@ -125,9 +125,12 @@ final class Jar {
     }
   }
 
-  /** Starts {@code toolkit serve args} and waits for its {@code listening on} line. */
+  /** Starts {@code toolkit serve args} (on a free port unless args name one) and waits for its {@code listening on} line. */
   static Served serve(String... args) throws Exception {
-    List<String> full = new ArrayList<>(List.of("serve", "--port", "0"));
+    List<String> full = new ArrayList<>(List.of("serve"));
+    if (!List.of(args).contains("--port")) {
+      full.addAll(List.of("--port", "0"));
+    }
     full.addAll(List.of(args));
     Process p = new ProcessBuilder(command(full.toArray(String[]::new))).start();
     CompletableFuture<byte[]> err = drain(p.getErrorStream());

@@ -436,6 +436,24 @@ abstract class AbstractConnection implements Connection, ConnectionCounters.Coun
     return e;
   }
 
+  /** Whether a write is moving bytes now (a stopping server leaves such connections to drain). */
+  final boolean isWriting() {
+    return writeProgress != 0;
+  }
+
+  /**
+   * For a stopping server: ends this side's input so that a read blocked at a message boundary
+   * returns end of stream at once, leaving the output open for a graceful close (a TLS
+   * close_notify). A transport that cannot end only its input closes instead.
+   */
+  void endInputForShutdown() {
+    try {
+      close();
+    } catch (IOException | RuntimeException e) {
+      abort();
+    }
+  }
+
   // ---- timeouts ----
 
   /** The smaller of the write and idle timeouts that are set. */

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A two-way byte stream to a peer, used like a file handle: read, write, close.
@@ -114,6 +115,15 @@ public interface Connection extends Closeable {
 
   /** The peer's address, in the same forms as {@link #localAddress()}. */
   SocketAddress remoteAddress();
+
+  /**
+   * The PROXY protocol header this connection arrived with, when a {@link Server} with {@link
+   * Server.Builder#proxyProtocol} accepted it; then {@link #remoteAddress()} and {@link
+   * #localAddress()} are the original client's. Layers on top (TLS) return their transport's.
+   */
+  default Optional<ProxyHeader> proxyHeader() {
+    return Optional.empty();
+  }
 
   /**
    * A blocking {@link InputStream} over this connection. Closing the stream closes the connection.

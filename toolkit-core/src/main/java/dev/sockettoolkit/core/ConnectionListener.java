@@ -31,7 +31,9 @@ public interface ConnectionListener {
 
   /**
    * A connection from {@code remote} was refused straight after it was accepted, for {@code
-   * reason} (the server was at its connection limit, or shutting down).
+   * reason} (the server was at its connection limit, or shutting down), or, with the PROXY
+   * protocol on, before its handler ran: {@code reason} then names the {@link
+   * ProxyHeaderException.Rule} it broke.
    */
   default void rejected(SocketAddress remote, String reason) {}
 }

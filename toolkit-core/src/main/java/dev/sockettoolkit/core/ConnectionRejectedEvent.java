@@ -15,7 +15,7 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 final class ConnectionRejectedEvent extends Event {
   @Label("Rule")
-  @Description("The limit or rule that refused the connection, such as max_connections")
+  @Description("The limit or rule that refused the connection: max_connections or proxy_protocol")
   String rule;
 
   @Label("Detail")

@@ -36,7 +36,9 @@ public class ConnectionTimeoutException extends SocketTimeoutException {
     /** Neither side sent or received anything within the idle timeout. */
     IDLE("idle", "ConnectionOptions.Builder.idleTimeout"),
     /** A protocol handshake (TLS) did not finish within its timeout. */
-    HANDSHAKE("handshake", "the handshake timeout of the protocol layer");
+    HANDSHAKE("handshake", "the handshake timeout of the protocol layer"),
+    /** Nothing at all arrived within a message channel's heartbeat timeout: the peer is stalled or gone. */
+    HEARTBEAT("heartbeat", "Heartbeat.timeout in toolkit-framing");
 
     private final String label;
     private final String setting;

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractService;
 import dev.sockettoolkit.core.internal.ConnectionCounters.Outcome;
+import dev.sockettoolkit.core.internal.BoundaryWaits;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * so its client fails fast instead of waiting in the listen backlog; {@link
  * ConnectionListener#rejected} hears of it and a warning is logged at most once a second.
  *
+ * <h2>Behind a proxy</h2>
+ * With {@link Builder#proxyProtocol} the server reads a PROXY protocol header from every
+ * connection before its handler (so before TLS), accepts connections only from the trusted
+ * proxies, and gives the handler the original client's addresses; see {@link ProxyHeader}.
+ *
+ * <h2>Shutdown</h2>
+ * Connections whose handler waits in a {@code MessageChannel} for the start of the next message
+ * (no partial frame, nothing being written) are ended at once when the server stops: the receive
+ * returns the end of the stream and the handler closes as usual. Only those in the middle of a
+ * message or a write get the drain timeout.
+ *
  * <h2>Failures</h2>
  * A handler that throws is logged through {@link System.Logger} ({@code dev.sockettoolkit.core.Server}),
  * its connection is closed, and every other connection carries on. Failing to accept (for example
@@ -59,6 +72,7 @@ public final class Server extends AbstractService implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Server.class.getName());
   private static final long ACCEPT_RETRY_MILLIS = 100;
   private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final SocketAddress requestedAddress;
   private final ConnectionHandler handler;
@@ -70,6 +84,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   private final ThreadMode threadMode;
   private final ThreadFactory handlerThreads;
   private final ConnectionMetrics metrics;
+  /** Null unless the PROXY protocol is on. */
+  private final ProxyProtocolGate proxyGate;
 
   /** Open connections and the threads serving them. */
   private final Map<Connection, Thread> connections = new ConcurrentHashMap<>();
@@ -95,6 +111,10 @@ public final class Server extends AbstractService implements AutoCloseable {
     this.threadMode = b.threadMode;
     this.handlerThreads = threadMode.factory("toolkit-conn");
     this.metrics = b.metrics != null ? b.metrics : ConnectionMetrics.create();
+    this.proxyGate =
+        b.proxyProtocol == null
+            ? null
+            : new ProxyProtocolGate(b.proxyProtocol, b.trustedProxies, b.proxyProtocolTimeout);
   }
 
   /** A builder; at least {@link Builder#handler} must be set. */
@@ -188,7 +208,7 @@ public final class Server extends AbstractService implements AutoCloseable {
 
   private void shutDown() {
     try {
-      if (!awaitDrained(drainTimeout)) {
+      if (!drainClosingIdle(drainTimeout)) {
         int left = activeConnections();
         LOG.log(
             Level.INFO,
@@ -213,6 +233,33 @@ public final class Server extends AbstractService implements AutoCloseable {
       notifyFailed(e);
     } catch (IOException | RuntimeException e) {
       notifyFailed(e);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the handlers to finish, closing at once, every few
+   * milliseconds, the connections whose handler waits for the start of the next message and that
+   * are not writing: idle peers do not hold up a shutdown; peers in the middle of a message do.
+   */
+  private boolean drainClosingIdle(Duration timeout) throws InterruptedException {
+    TimeSource time = options.timeSource();
+    long deadline = time.nanoTime() + timeout.toNanos();
+    while (true) {
+      connections.forEach(
+          (connection, thread) -> {
+            if (connection instanceof AbstractConnection transport
+                && !transport.isWriting()
+                && BoundaryWaits.claim(thread)) {
+              transport.endInputForShutdown(); // the handler's receive ends; it closes gracefully
+            }
+          });
+      long left = deadline - time.nanoTime();
+      if (left <= 0) {
+        return activeConnections() == 0;
+      }
+      if (awaitDrained(Duration.ofNanos(Math.min(left, IDLE_CHECK_NANOS)))) {
+        return true;
+      }
     }
   }
 
@@ -281,7 +328,9 @@ public final class Server extends AbstractService implements AutoCloseable {
       return;
     }
     AbstractConnection.observe(connection, true, metrics);
-    notifyListener(() -> listener.accepted(connection));
+    if (proxyGate == null) {
+      notifyListener(() -> listener.accepted(connection));
+    }
     try {
       Thread thread = handlerThreads.newThread(new Serving(connection));
       options.timeSource().threadStarting(thread);
@@ -309,15 +358,21 @@ public final class Server extends AbstractService implements AutoCloseable {
 
     @Override
     public void run() {
+      Connection served = proxyGate == null ? connection : throughProxy(connection);
+      if (served == null) {
+        connections.remove(connection);
+        releaseSlot();
+        return;
+      }
       Throwable failure = null;
       try {
-        handler.handle(connection);
+        handler.handle(served);
       } catch (Throwable t) {
         failure = t;
         if (t instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        logHandlerFailure(connection, t);
+        logHandlerFailure(served, t);
         if (connection instanceof AbstractConnection counted) {
           counted.counters().ending(Outcome.FAILED);
         }
@@ -332,13 +387,36 @@ public final class Server extends AbstractService implements AutoCloseable {
         notifyListener(
             () -> {
               if (cause == null) {
-                listener.closed(connection);
+                listener.closed(served);
               } else {
-                listener.failed(connection, cause);
+                listener.failed(served, cause);
               }
             });
         releaseSlot();
       }
+    }
+  }
+
+  /**
+   * The connection as its proxy's client sees it, after the PROXY header; or null when it was
+   * refused: then it is aborted, logged in one line naming the peer and the rule, and reported to
+   * the listener as rejected.
+   */
+  private Connection throughProxy(Connection transport) {
+    SocketAddress peer = transport.remoteAddress();
+    try {
+      Connection proxied = proxyGate.open(transport);
+      notifyListener(() -> listener.accepted(proxied));
+      return proxied;
+    } catch (IOException | RuntimeException e) {
+      // Logged and reported before the reset, so the record exists by the time the peer sees it.
+      String rule = e instanceof ProxyHeaderException p ? p.rule().toString() : "IO_ERROR";
+      String reason = "PROXY protocol " + rule + ": " + e.getMessage();
+      LOG.log(Level.INFO, "{0}: refused connection from {1}: {2}", boundAddress, peer, reason);
+      recordRejection(peer, "proxy_protocol", reason);
+      notifyListener(() -> listener.rejected(peer, reason));
+      transport.abort();
+      return null;
     }
   }
 
@@ -379,16 +457,8 @@ public final class Server extends AbstractService implements AutoCloseable {
   /** Refuses {@code accepted} by {@code rule} (a name for meters and events) for {@code reason}. */
   private void reject(Listening.Accepted accepted, String rule, String reason) {
     SocketAddress remote = accepted.remoteAddress();
-    metrics.recorder().rejected(rule); // before the refusal, which the client may see at once
+    recordRejection(remote, rule, reason); // before the refusal, which the client may see at once
     accepted.refuse();
-    ConnectionRejectedEvent event = new ConnectionRejectedEvent();
-    if (event.shouldCommit()) {
-      event.rule = rule;
-      event.detail = reason;
-      event.localAddress = String.valueOf(boundAddress);
-      event.remoteAddress = String.valueOf(remote);
-      event.commit();
-    }
     long rejected = rejectedSinceLog.incrementAndGet();
     long now = System.nanoTime();
     if (now - lastRejectLog >= REJECT_LOG_INTERVAL_NANOS) {
@@ -398,6 +468,19 @@ public final class Server extends AbstractService implements AutoCloseable {
     }
     SocketAddress from = remote;
     notifyListener(() -> listener.rejected(from, reason));
+  }
+
+  /** Counts a refused connection by {@code rule} and records its JFR event. */
+  private void recordRejection(SocketAddress remote, String rule, String reason) {
+    metrics.recorder().rejected(rule);
+    ConnectionRejectedEvent event = new ConnectionRejectedEvent();
+    if (event.shouldCommit()) {
+      event.rule = rule;
+      event.detail = reason;
+      event.localAddress = String.valueOf(boundAddress);
+      event.remoteAddress = String.valueOf(remote);
+      event.commit();
+    }
   }
 
   private void notifyListener(Runnable call) {
@@ -436,8 +519,36 @@ public final class Server extends AbstractService implements AutoCloseable {
     private ThreadMode threadMode = ThreadMode.best();
     private TimeSource timeSource;
     private ConnectionMetrics metrics;
+    private ProxyProtocol proxyProtocol;
+    private TrustedProxies trustedProxies;
+    private Duration proxyProtocolTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /**
+     * Requires a PROXY protocol header of {@code version} (V1, V2 or ANY) at the start of every
+     * connection, and takes connections only from {@code trustedProxies}: IPv4 or IPv6 addresses
+     * and CIDR ranges such as {@code "10.0.0.0/8"} or {@code "fd00::/8"}, and {@code "local"} for
+     * Unix-domain and in-memory peers. The handler's connection then has the original client's
+     * addresses and {@link Connection#proxyHeader()}. A connection from another source, or
+     * without a whole valid header within {@link #proxyProtocolTimeout}, is refused (see {@link
+     * ProxyHeaderException.Rule}), logged in one line and reported to {@link
+     * ConnectionListener#rejected}. The header is read before the handler, so before any TLS.
+     */
+    public Builder proxyProtocol(ProxyProtocol version, Collection<String> trustedProxies) {
+      Objects.requireNonNull(version, "version");
+      this.trustedProxies = TrustedProxies.parse(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+      this.proxyProtocol = version;
+      return this;
+    }
+
+    /** How long a trusted proxy may take to send the whole PROXY header (default 10 s). */
+    public Builder proxyProtocolTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      checkArgument(timeout.toMillis() >= 1, "proxyProtocolTimeout must be at least 1 ms, got %s", timeout);
+      this.proxyProtocolTimeout = timeout;
+      return this;
+    }
 
     /**
      * Listens on {@code host} and {@code port} (default {@code 127.0.0.1}, port 0: any free

@@ -40,6 +40,7 @@ final class TcpConnection extends AbstractConnection {
       channel.configureBlocking(true);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+      KeepAlive.tune(channel, options);
       if (options.receiveBufferSize() > 0) {
         channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
       }
@@ -119,6 +120,15 @@ final class TcpConnection extends AbstractConnection {
   @Override
   void shutdownOutputImpl() throws IOException {
     channel.shutdownOutput();
+  }
+
+  @Override
+  void endInputForShutdown() {
+    try {
+      channel.shutdownInput(); // a blocked read returns -1; the output stays open
+    } catch (IOException | RuntimeException e) {
+      super.endInputForShutdown();
+    }
   }
 
   @Override

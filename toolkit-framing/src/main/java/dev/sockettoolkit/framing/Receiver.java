@@ -3,6 +3,7 @@ package dev.sockettoolkit.framing;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.internal.ConnectionCounters;
+import dev.sockettoolkit.core.internal.BoundaryWaits;
 import dev.sockettoolkit.core.internal.BufferPool;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import java.io.IOException;
@@ -35,6 +36,8 @@ final class Receiver<T> {
    * arrived, instead of into the receive buffer and copied from there.
    */
   static final int DIRECT_BODY = 32 * 1024;
+  /** What {@link #readNext} returns when a stopping server closed the connection at a message boundary. */
+  private static final int CLOSED_AT_BOUNDARY = -2;
 
   /** Where a receiver is in its life. */
   enum State {
@@ -265,7 +268,7 @@ final class Receiver<T> {
       }
       int n;
       try {
-        n = body != null ? readBody(wait) : in.readFrom(connection, wait);
+        n = body != null ? readBody(wait) : readNext(wait);
       } catch (FrameTooLongException e) {
         throw fail(e);
       } catch (ConnectionTimeoutException e) {
@@ -278,6 +281,11 @@ final class Receiver<T> {
         throw e; // the connection's own read timeout: the channel stays usable
       } catch (IOException e) {
         throw connectionFailed(e);
+      }
+      if (n == CLOSED_AT_BOUNDARY) {
+        moveTo(State.ENDED);
+        in.release();
+        return null;
       }
       if (n > 0) {
         bytesIn += n;
@@ -293,6 +301,28 @@ final class Receiver<T> {
         moveTo(State.INPUT_ENDED);
       }
     }
+  }
+
+  /**
+   * Reads more input for the decoder. With no partial frame buffered the read is a wait for the
+   * start of the next message, which a stopping server may end at once ({@link BoundaryWaits}):
+   * then returns {@link #CLOSED_AT_BOUNDARY}, a clean end, whatever the read brought.
+   */
+  private int readNext(Duration wait) throws IOException {
+    if (in.data().hasRemaining() || decoder.pendingBodyLength() >= 0) {
+      return in.readFrom(connection, wait);
+    }
+    BoundaryWaits.Wait boundary = BoundaryWaits.enter();
+    int n;
+    try {
+      n = in.readFrom(connection, wait);
+    } catch (IOException e) {
+      if (BoundaryWaits.leave(boundary)) {
+        throw e;
+      }
+      return CLOSED_AT_BOUNDARY;
+    }
+    return BoundaryWaits.leave(boundary) ? n : CLOSED_AT_BOUNDARY;
   }
 
   /**

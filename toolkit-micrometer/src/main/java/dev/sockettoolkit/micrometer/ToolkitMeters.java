@@ -45,7 +45,7 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code socket.toolkit.connections.closed}</td><td>counter</td><td>{@code outcome}:
  *       closed, reset, idle_timeout, write_timeout, handshake_timeout, aborted, failed</td></tr>
  *   <tr><td>{@code socket.toolkit.connections.rejected}</td><td>counter</td><td>{@code rule}:
- *       max_connections</td></tr>
+ *       max_connections, proxy_protocol</td></tr>
  *   <tr><td>{@code socket.toolkit.received}, {@code socket.toolkit.sent}</td><td>counter,
  *       bytes</td><td></td></tr>
  *   <tr><td>{@code socket.toolkit.messages.received}, {@code socket.toolkit.messages.sent}</td>
@@ -67,7 +67,7 @@ public final class ToolkitMeters implements MeterBinder {
   private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
   private static final Set<String> FRAME_ERROR_KINDS =
       Set.of("too_long", "too_long_discarded", "malformed", "truncated", "other");
-  private static final Set<String> REJECT_RULES = Set.of("max_connections");
+  private static final Set<String> REJECT_RULES = Set.of("max_connections", "proxy_protocol");
 
   private final ConnectionMetrics metrics;
   private final Tags tags;

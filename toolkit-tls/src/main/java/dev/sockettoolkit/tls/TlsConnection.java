@@ -8,6 +8,7 @@ import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionHandler;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.internal.ConnectionCounters;
+import dev.sockettoolkit.core.ProxyHeader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
@@ -239,6 +241,11 @@ public final class TlsConnection implements Connection {
   @Override
   public SocketAddress remoteAddress() {
     return io.transport().remoteAddress();
+  }
+
+  @Override
+  public Optional<ProxyHeader> proxyHeader() {
+    return io.transport().proxyHeader();
   }
 
   @Override
