@@ -62,6 +62,18 @@ class VirtualClockTest {
     return real;
   }
 
+  /** A listener that records each failed connection and the virtual time it failed at. */
+  private static ConnectionListener recordingFailures(
+      VirtualClock clock, List<Duration> failedAt, List<Throwable> failures) {
+    return new ConnectionListener() {
+      @Override
+      public void failed(Connection connection, Throwable failure) {
+        failedAt.add(clock.elapsed());
+        failures.add(failure);
+      }
+    };
+  }
+
   private interface ThrowingRunnable {
     void run() throws Exception;
   }
@@ -98,13 +110,7 @@ class VirtualClockTest {
                         .bind(address)
                         .timeSource(clock) // serverDefaults(): the 5 min idle timeout
                         .listener(
-                            new ConnectionListener() {
-                              @Override
-                              public void failed(Connection connection, Throwable failure) {
-                                failedAt.add(clock.elapsed());
-                                failures.add(failure);
-                              }
-                            })
+                            recordingFailures(clock, failedAt, failures))
                         .handler(connection -> connection.read(ByteBuffer.allocate(1)))
                         .start()) {
                   try (Connection client = Client.connect(address, clientOptions(clock))) {
@@ -135,13 +141,7 @@ class VirtualClockTest {
                             .bind(address)
                             .timeSource(clock)
                             .listener(
-                                new ConnectionListener() {
-                                  @Override
-                                  public void failed(Connection connection, Throwable failure) {
-                                    failedAt.add(clock.elapsed());
-                                    failures.add(failure);
-                                  }
-                                })
+                                recordingFailures(clock, failedAt, failures))
                             // 1 MiB to a client that never reads: the 64 KiB pipe fills at once.
                             .handler(connection -> connection.write(ByteBuffer.allocate(1 << 20)))
                             .start();
