@@ -54,7 +54,8 @@ final class TlsEngineIo {
     this.tls =
         new TlsState(
             transport, engine, config.timeSource().orElse(transport.timeSource()),
-            config.keyMaterial() != null);
+            config.keyMaterial() != null,
+            TlsProviders.isNative(config.provider().orElse(null)));
     this.transport = transport;
     this.engine = engine;
     this.config = config;

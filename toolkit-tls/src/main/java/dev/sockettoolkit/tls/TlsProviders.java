@@ -103,6 +103,14 @@ final class TlsProviders {
   }
 
   /**
+   * Whether an engine of {@code provider} works on native memory (Conscrypt's BoringSSL), so that
+   * it should get direct ciphertext buffers; the JDK's and Bouncy Castle's work on arrays.
+   */
+  static boolean isNative(Provider provider) {
+    return provider != null && provider.getName().equals("Conscrypt");
+  }
+
+  /**
    * The protocols to enable on {@code provider}. Conscrypt (BoringSSL) ignores the constraints
    * that refuse SHA-1 handshake signatures, and SHA-1 can only be signed under TLS 1.2: on
    * Conscrypt the default narrows to TLS 1.3, where SHA-1 does not exist, and TLS 1.2 asked for

@@ -16,7 +16,8 @@ import javax.net.ssl.SSLException;
  * The inbound half of a TLS connection. {@code netIn} holds ciphertext in read mode; {@link
  * TlsRecords} checks each record header before the engine sees it, and a record is unwrapped only
  * once complete: straight into the caller's buffer when it fits (no copy), else into {@code
- * appIn}. The handshake uses the same buffers under the handshake lock, before any read can start.
+ * appIn}. A read that unwrapped a record into the caller's buffer goes on with the complete records
+ * already received behind it, while they fit, so one read returns what one transport read brought. The handshake uses the same buffers under the handshake lock, before any read can start.
  *
  * <p>Memory follows the traffic, as in {@code MessageChannel}'s receive buffer: while no record is
  * partly received {@code netIn} is a {@value #SMALL_NET_IN}-byte buffer, enough for the record of a
@@ -111,7 +112,7 @@ final class TlsReader {
    * check and, after a TLS 1.2 handshake, refuses renegotiation.
    */
   int recordLength() throws IOException {
-    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, tls.client, tls.peer());
+    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, tls.client, tls.peerAddress());
     if (netIn.hasRemaining()) {
       sawFirstRecord = true;
     }
@@ -235,7 +236,7 @@ final class TlsReader {
       if (tls.fatal() != null) {
         throw tls.fatal();
       }
-      tls.state.checkOpen("read", tls.peer());
+      tls.state.checkOpen("read", tls.peerAddress());
       if (!dst.hasRemaining()) {
         return 0;
       }
@@ -290,7 +291,7 @@ final class TlsReader {
         if (direct && result.bytesProduced() > 0) {
           // Whatever the status: Conscrypt reports BUFFER_OVERFLOW, and CLOSED with the last
           // data, when it produced bytes and holds more. They are in dst now.
-          return result.bytesProduced();
+          return result.bytesProduced() + unwrapBuffered(result, dst);
         }
         switch (result.getStatus()) {
           case OK:
@@ -335,6 +336,50 @@ final class TlsReader {
     } finally {
       readLock.unlock();
     }
+  }
+
+  /**
+   * After a record was unwrapped straight into {@code dst}: unwraps the complete records that
+   * are already buffered behind it, while each fits, so that one read returns what one transport
+   * read brought rather than one record of it (the caller then answers a burst with one write,
+   * not one per record). Never waits for input. Returns the bytes added to {@code dst}.
+   */
+  private int unwrapBuffered(SSLEngineResult first, ByteBuffer dst) throws IOException {
+    int produced = 0;
+    SSLEngineResult result = first;
+    while (result.getStatus() == Status.OK && !enginePlaintextLeft && dst.hasRemaining()) {
+      int length;
+      try {
+        length = recordLength();
+      } catch (TlsHandshakeException e) {
+        break; // garbage or a renegotiation: the next read reports it, after this data
+      }
+      if (length < 0 || dst.remaining() < length) {
+        break;
+      }
+      try {
+        result = engine.unwrap(netIn, dst);
+      } catch (SSLException e) {
+        // A record that fails to decrypt: the data before it is delivered, the next read fails.
+        readFailure = tls.recordFailure(e);
+        tls.abort();
+        break;
+      }
+      enginePlaintextLeft = engineMayHoldPlaintext && result.bytesProduced() > 0 && !dst.hasRemaining();
+      afterUnwrap(result);
+      produced += result.bytesProduced();
+      if (result.getStatus() == Status.CLOSED) {
+        if (result.bytesProduced() == 0) {
+          inboundDone = true; // the peer's close_notify, after data: the next read returns -1
+          tls.peerClosed = true;
+        } else {
+          enginePlaintextLeft = true; // the last data and the close_notify: unwrap once more
+        }
+      } else if (result.bytesConsumed() == 0) {
+        break; // BUFFER_OVERFLOW or no progress: the next read takes it from here
+      }
+    }
+    return produced;
   }
 
   private void afterUnwrap(SSLEngineResult result) throws IOException {

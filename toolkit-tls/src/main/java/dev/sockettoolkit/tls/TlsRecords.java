@@ -28,8 +28,9 @@ final class TlsRecords {
    *
    * @param first whether this is the first record from the peer, which must be a handshake (or
    *     for a client, possibly an alert)
+   * @param peer the peer, for messages: its {@code toString} is called only if a message is made
    */
-  static int completeRecordLength(ByteBuffer buffer, boolean first, boolean client, String peer)
+  static int completeRecordLength(ByteBuffer buffer, boolean first, boolean client, Object peer)
       throws TlsHandshakeException {
     int available = buffer.remaining();
     if (available == 0) {
@@ -100,7 +101,7 @@ final class TlsRecords {
    * once the two alert bytes are in; -1 until then. A record that cannot be an alert (not TLS 3.x,
    * not two bytes long) is not TLS.
    */
-  private static int firstAlert(ByteBuffer buffer, String peer) throws TlsHandshakeException {
+  private static int firstAlert(ByteBuffer buffer, Object peer) throws TlsHandshakeException {
     int p = buffer.position();
     int available = buffer.remaining();
     if (available >= 2 && (buffer.get(p + 1) & 0xff) != 3) {
@@ -181,7 +182,7 @@ final class TlsRecords {
     };
   }
 
-  private static TlsHandshakeException notTls(ByteBuffer buffer, String peer, boolean client) {
+  private static TlsHandshakeException notTls(ByteBuffer buffer, Object peer, boolean client) {
     String who = client ? "the server " + peer : "the client " + peer;
     String guess = guess(buffer);
     return new TlsHandshakeException(

@@ -29,9 +29,19 @@ final class TlsState {
    * 64 KiB burst is one transport write. A connection holds one for its output only while it is
    * wrapping and sending, and one for its input only while records are arriving, so an idle
    * connection holds none. They only ever hold ciphertext, which is what goes on the wire anyway;
-   * heap buffers, because the JDK's engine is slower with direct ones.
+   * heap buffers, because the JDK's engine (and Bouncy Castle's) is slower with direct ones.
    */
   static final BufferPool CIPHERTEXT = BufferPool.heap(4 * TlsRecords.MAX_RECORD_LENGTH);
+  /** Direct ciphertext buffers out at once in the JVM, at most. */
+  static final int MAX_DIRECT_CIPHERTEXT = 128;
+  /**
+   * The same for engines that work on native memory (Conscrypt): direct buffers, which the engine
+   * reads and writes in place and the socket without a copy, where a heap buffer costs a copy into
+   * the engine's own direct buffer and another through the JDK's temporary one. At most {@value
+   * #MAX_DIRECT_CIPHERTEXT} are out at once (about 9 MiB of native memory), heap ones past that.
+   */
+  static final BufferPool CIPHERTEXT_DIRECT =
+      BufferPool.direct(4 * TlsRecords.MAX_RECORD_LENGTH, MAX_DIRECT_CIPHERTEXT);
 
   final Connection transport;
   /** The clock of the handshake and closing timeouts. */
@@ -57,7 +67,13 @@ final class TlsState {
   /** A TLS 1.2 client: the Certificate message it sent had no certificate. */
   volatile boolean emptyCertificateSent;
 
-  TlsState(Connection transport, SSLEngine engine, TimeSource time, boolean hasKeyMaterial) {
+  /** {@link #CIPHERTEXT}, or {@link #CIPHERTEXT_DIRECT} for a native engine. */
+  private final BufferPool ciphertext;
+
+  TlsState(
+      Connection transport, SSLEngine engine, TimeSource time, boolean hasKeyMaterial,
+      boolean nativeEngine) {
+    this.ciphertext = nativeEngine ? CIPHERTEXT_DIRECT : CIPHERTEXT;
     this.transport = transport;
     this.time = time;
     this.engine = engine;
@@ -72,14 +88,22 @@ final class TlsState {
     return String.valueOf(transport.remoteAddress());
   }
 
+  /**
+   * The peer's address as an object, for checks on every read and write that name it only when
+   * they fail: {@link #peer()} would build the string each time.
+   */
+  Object peerAddress() {
+    return transport.remoteAddress();
+  }
+
   /** A cleared ciphertext buffer of four records, for {@link #giveBack}. */
   ByteBuffer borrowCiphertext() {
-    return CIPHERTEXT.take(4 * packetSize);
+    return ciphertext.take(4 * packetSize);
   }
 
   /** Returns a buffer from {@link #borrowCiphertext()}. */
   void giveBack(ByteBuffer buffer) {
-    CIPHERTEXT.give(buffer);
+    ciphertext.give(buffer);
   }
 
   void runTasks() {

@@ -65,7 +65,7 @@ final class TlsWriter implements CombiningWriter.Combiner<ByteBuffer[]> {
     borrow();
     batch.clear();
     try {
-      tls.state.checkWritable(tls.peer());
+      tls.state.checkWritable(tls.peerAddress());
       int buffers = own == null ? 0 : own.length;
       for (Request<ByteBuffer[]> next;
           batch.size() < MAX_COMBINED_WRITES && (next = writer.poll()) != null; ) {

@@ -21,7 +21,7 @@ class TlsWriterTest {
     engine.setUseClientMode(true);
     engine.setEnabledCipherSuites(new String[0]); // every wrap fails: nothing to offer
     try (ConnectionPair pair = ConnectionPair.inMemory()) {
-      TlsState tls = new TlsState(pair.client(), engine, TimeSource.system(), false);
+      TlsState tls = new TlsState(pair.client(), engine, TimeSource.system(), false, false);
       TlsWriter writer = new TlsWriter(tls, failure -> failure);
       // The first wrap starts the handshake, and fails.
       assertThrows(SSLException.class, writer::wrapAndFlush);

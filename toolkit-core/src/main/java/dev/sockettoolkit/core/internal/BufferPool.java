@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * channel lends. At most {@value #MAX_DIRECT} direct buffers are out at once in the whole JVM (8
  * MiB); past that, {@code DIRECT} hands out buffers of the heap pool, so native memory stays
  * bounded however many channels are busy, and nothing is allocated per use either way. {@link
- * #heap(int)} makes a pool of heap buffers of another size (the TLS layer's ciphertext buffers).
+ * #heap(int)} and {@link #direct(int, int)} make pools of another size (the TLS layer's ciphertext
+ * buffers: heap for the JDK's engine, direct for a native one).
  *
  * <p>Whoever takes a buffer gives it back when the traffic stops, the connection closes or fails.
  * One dropped without that while it was a direct buffer stays counted as out; the garbage
@@ -67,6 +68,15 @@ public final class BufferPool {
   /** A pool of heap buffers of {@code bufferSize} bytes, keeping a few per core. */
   public static BufferPool heap(int bufferSize) {
     return new BufferPool(false, bufferSize, Slots.DEFAULT_SIZE, null);
+  }
+
+  /**
+   * A pool of direct buffers of {@code bufferSize} bytes of which at most {@code maxOut} are out
+   * at once, handing out heap buffers of the same size past that (for engines that work on native
+   * memory, such as Conscrypt's, which copy every heap buffer they are given).
+   */
+  public static BufferPool direct(int bufferSize, int maxOut) {
+    return new BufferPool(true, bufferSize, maxOut, heap(bufferSize));
   }
 
   /** The size of this pool's buffers. */
