@@ -7,6 +7,7 @@ import dev.sockettoolkit.core.internal.ConnectionCounters;
 import dev.sockettoolkit.core.internal.ConnectionCounters.Outcome;
 import dev.sockettoolkit.core.internal.ConnectionState;
 import dev.sockettoolkit.core.internal.ConnectionState.State;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import dev.sockettoolkit.core.internal.Resets;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -23,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes hold a {@link ReentrantLock}, not a monitor, so a virtual thread blocked in a write
  * never pins its carrier.
  */
-abstract class AbstractConnection implements Connection, ConnectionCounters.Counted {
+abstract class AbstractConnection
+    implements Connection, ConnectionCounters.Counted, ReadsWithoutWaiting {
   /** Cap on bytes handed to one read or write call, so heap buffers never need huge temporary copies. */
   static final int MAX_IO_CHUNK = 256 * 1024;
 
@@ -147,6 +149,15 @@ abstract class AbstractConnection implements Connection, ConnectionCounters.Coun
   abstract int readImpl(ByteBuffer dst, long timeoutNanos) throws IOException;
 
   /**
+   * Reads what has arrived into {@code dst} (which has space) without waiting: the count, 0 if
+   * nothing is known to have arrived, -1 at end of stream. By default 0: the caller then waits in
+   * a plain read.
+   */
+  int readNowImpl(ByteBuffer dst) throws IOException {
+    return 0;
+  }
+
+  /**
    * Writes some bytes of {@code srcs[offset..offset+length)}, blocking until at least one byte
    * moved, and returns how many.
    */
@@ -201,6 +212,23 @@ abstract class AbstractConnection implements Connection, ConnectionCounters.Coun
       return n;
     } catch (IOException e) {
       throw readFailure(e, timeout, false);
+    }
+  }
+
+  @Override
+  public final int readNow(ByteBuffer dst) throws IOException {
+    if (!canRead(dst)) {
+      return 0;
+    }
+    try {
+      int n = readNowImpl(dst);
+      if (n > 0) {
+        lastActivity = time.nanoTime();
+        counters.bytesRead(n);
+      }
+      return n;
+    } catch (IOException e) {
+      throw readFailure(e, options.readTimeout(), true);
     }
   }
 

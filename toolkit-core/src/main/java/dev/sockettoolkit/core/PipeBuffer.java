@@ -85,6 +85,19 @@ final class PipeBuffer {
     }
   }
 
+  /** Reads what is buffered without waiting: the count, 0 if nothing is, -1 at end of stream. */
+  int readNow(ByteBuffer dst) throws IOException {
+    lock.lock();
+    try {
+      if (count == 0 && !writerShutdown && !reset && !readerClosed) {
+        return 0;
+      }
+      return read(dst, 0); // something to report (the lock is held): returns at once
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Writes as much of {@code src} as fits, waiting until at least one byte fits. */
   int write(ByteBuffer src) throws IOException {
     lock.lock();

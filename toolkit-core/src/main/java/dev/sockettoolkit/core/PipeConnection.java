@@ -30,6 +30,11 @@ final class PipeConnection extends AbstractConnection {
   }
 
   @Override
+  int readNowImpl(ByteBuffer dst) throws IOException {
+    return inbound.readNow(dst);
+  }
+
+  @Override
   long writeImpl(ByteBuffer[] srcs, int offset, int length) throws IOException {
     for (int i = offset; i < offset + length; i++) {
       if (srcs[i].hasRemaining()) {

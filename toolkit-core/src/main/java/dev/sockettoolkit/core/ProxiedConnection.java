@@ -1,5 +1,6 @@
 package dev.sockettoolkit.core;
 
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * transport's, for LOCAL and address-less headers), and first the bytes that came in the same
  * reads as the header.
  */
-final class ProxiedConnection implements Connection {
+final class ProxiedConnection implements Connection, ReadsWithoutWaiting {
   private final Connection transport;
   private final ProxyHeader header;
   private ByteBuffer early;
@@ -30,6 +31,14 @@ final class ProxiedConnection implements Connection {
   @Override
   public int read(ByteBuffer dst, Duration timeout) throws IOException {
     return early != null && transport.isOpen() ? drainEarly(dst) : transport.read(dst, timeout);
+  }
+
+  @Override
+  public int readNow(ByteBuffer dst) throws IOException {
+    if (early != null && transport.isOpen()) {
+      return drainEarly(dst);
+    }
+    return transport instanceof ReadsWithoutWaiting now ? now.readNow(dst) : 0;
   }
 
   private int drainEarly(ByteBuffer dst) {

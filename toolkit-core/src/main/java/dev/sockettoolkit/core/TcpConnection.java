@@ -88,6 +88,15 @@ final class TcpConnection extends AbstractConnection {
     return n;
   }
 
+  @Override
+  int readNowImpl(ByteBuffer dst) throws IOException {
+    if (timedInput == null) {
+      timedInput = socket().getInputStream();
+    }
+    // One system call to ask; a read only when bytes are waiting, so it cannot block.
+    return timedInput.available() > 0 ? readUntimed(dst) : 0;
+  }
+
   private Socket socket() {
     if (socket == null) {
       socket = channel.socket();

@@ -73,6 +73,19 @@ final class UnixConnection extends AbstractConnection {
   }
 
   @Override
+  int readNowImpl(ByteBuffer dst) throws IOException {
+    int savedLimit = dst.limit();
+    if (dst.remaining() > MAX_IO_CHUNK) {
+      dst.limit(dst.position() + MAX_IO_CHUNK);
+    }
+    try {
+      return channel.read(dst); // the channel is non-blocking
+    } finally {
+      dst.limit(savedLimit);
+    }
+  }
+
+  @Override
   long writeImpl(ByteBuffer[] srcs, int offset, int length) throws IOException {
     while (true) {
       long n = channel.write(srcs, offset, length);

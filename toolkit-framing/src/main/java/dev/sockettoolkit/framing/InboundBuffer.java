@@ -3,6 +3,7 @@ package dev.sockettoolkit.framing;
 import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.internal.BufferPool;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -18,10 +19,11 @@ import java.time.Duration;
  * buffer of its own ({@value #SMALL} bytes), so an idle channel, blocked in a read, holds no large
  * buffer. When a read fills the buffer, data is flowing: the next reads go into a 64 KiB buffer
  * borrowed from a shared pool, which is given back once a read finds everything decoded and the
- * previous read brought less than {@value #BULK} bytes. After a bulk read the next read first
- * waits up to 20 ms in the large buffer; if nothing comes, the buffer goes back to the pool and the
- * channel waits in its small one, so a peer that goes quiet right after a burst does not leave 64
- * KiB held. After the body of a large frame was read straight into the frame (see {@link
+ * previous read brought less than {@value #BULK} bytes. After a bulk read the next read takes what
+ * has already arrived into the large buffer; if nothing has, the buffer goes back to the pool and
+ * the channel waits in its small one, so a peer that goes quiet right after a burst does not leave
+ * 64 KiB held. (On a connection that cannot read without waiting, see {@link
+ * ReadsWithoutWaiting}, it waits up to 20 ms in the large buffer first.) After the body of a large frame was read straight into the frame (see {@link
  * FrameDecoder#pendingBodyLength}), the next header is read into the small buffer. A frame larger than 64 KiB that is
  * received here grows the buffer, by doubling, up to the codec's maximum frame size plus {@value
  * #SLACK} bytes of headers and delimiters.
@@ -48,6 +50,9 @@ final class InboundBuffer {
   private boolean lastReadBulk;
   /** Whether the next read is for a header after a body read straight into its frame. */
   private boolean headerNext;
+  /** {@link #readsWithoutWaiting}: the connection last asked about, and its answer. */
+  private Connection nowFor;
+  private ReadsWithoutWaiting now;
 
   InboundBuffer(BufferPool pool, int maxFrameSize) {
     this.pool = pool;
@@ -90,11 +95,23 @@ final class InboundBuffer {
    */
   int readFrom(Connection connection, Duration timeout) throws IOException {
     if (prepare()) {
+      ReadsWithoutWaiting now = readsWithoutWaiting(connection);
+      if (now != null) {
+        // Streaming so far: keep the large buffer if more has arrived, else give it back at once
+        // and wait in the small one, so an idle channel never sits on 64 KiB.
+        int n = readInto(connection, null, now);
+        if (n != 0) {
+          return n;
+        }
+        useSmall();
+        lastReadFilled = false;
+        return readInto(connection, timeout, null);
+      }
       // Streaming so far: try the large buffer for a moment. If the peer has gone quiet, give it
       // back and wait in the small one, so an idle channel never sits on 64 KiB.
       boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
       try {
-        return readInto(connection, bounded ? timeout : PROBE);
+        return readInto(connection, bounded ? timeout : PROBE, null);
       } catch (ConnectionTimeoutException e) {
         if (bounded || e.kind() != ConnectionTimeoutException.Kind.READ) {
           throw e;
@@ -104,23 +121,41 @@ final class InboundBuffer {
       lastReadFilled = false;
       timeout = timeout == null ? null : timeout.minus(PROBE);
     }
-    return readInto(connection, timeout);
+    return readInto(connection, timeout, null);
   }
 
-  private int readInto(Connection connection, Duration timeout) throws IOException {
+  /**
+   * Reads after the undecoded bytes: with {@code now}, only what has arrived (0 if nothing has);
+   * else waiting at most {@code timeout} (null: the connection's read timeout).
+   */
+  private int readInto(Connection connection, Duration timeout, ReadsWithoutWaiting now)
+      throws IOException {
     ByteBuffer b = buffer;
     int start = b.position();
     b.position(b.limit()).limit(b.capacity());
     int space = b.remaining();
     int n;
     try {
-      n = timeout == null ? connection.read(b) : connection.read(b, timeout);
+      if (now != null) {
+        n = now.readNow(b);
+      } else {
+        n = timeout == null ? connection.read(b) : connection.read(b, timeout);
+      }
     } finally {
       b.limit(b.position()).position(start);
     }
     lastReadFilled = n == space;
     lastReadBulk = n >= BULK;
     return n;
+  }
+
+  /** How this channel's connection reads without waiting (looked up once), or null. */
+  private ReadsWithoutWaiting readsWithoutWaiting(Connection connection) {
+    if (connection != nowFor) {
+      now = ReadsWithoutWaiting.of(connection);
+      nowFor = connection;
+    }
+    return now;
   }
 
   private void useSmall() {

@@ -8,6 +8,7 @@ import dev.sockettoolkit.core.ConnectionClosedException;
 import dev.sockettoolkit.core.ConnectionHandler;
 import dev.sockettoolkit.core.ConnectionTimeoutException;
 import dev.sockettoolkit.core.internal.ConnectionCounters;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import dev.sockettoolkit.core.ProxyHeader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -70,6 +71,8 @@ public final class TlsConnection implements Connection {
   static {
     // A message channel over a TLS connection counts its messages with the transport's bytes.
     ConnectionCounters.registerLayer(TlsConnection.class, TlsConnection::transport);
+    // Its receive buffer asks for what has arrived, without waiting, when a burst ends.
+    ReadsWithoutWaiting.register(TlsConnection.class, connection -> connection.io::readNow);
   }
 
   private final TlsEngineIo io;

@@ -333,6 +333,14 @@ final class TlsEngineIo {
     return reader.explain(failure);
   }
 
+  /** {@link TlsReader#readNow}, once the handshake is done and reading is allowed; else 0. */
+  int readNow(ByteBuffer dst) throws IOException {
+    if (!handshakeDone || !dst.hasRemaining() || !halfCloses && tls.state.isOutputShutDown()) {
+      return 0; // a plain read does the handshake, or says why it cannot read
+    }
+    return reader.readNow(dst);
+  }
+
   int read(ByteBuffer dst, Duration timeout) throws IOException {
     if (dst == null) {
       throw new NullPointerException("dst");

@@ -1,6 +1,7 @@
 package dev.sockettoolkit.tls;
 
 import dev.sockettoolkit.core.ConnectionTimeoutException;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,7 +133,14 @@ final class TlsReader {
    */
   int fill(Duration timeout) throws IOException {
     if (!netIn.hasRemaining() && netIn != smallNetIn) {
-      if (lastFillBulk) {
+      ReadsWithoutWaiting now = lastFillBulk ? ReadsWithoutWaiting.of(tls.transport) : null;
+      if (now != null) {
+        // Streaming so far: keep the large buffer if more has arrived, else give it back at once.
+        int n = fillNow(now);
+        if (n != 0) {
+          return n;
+        }
+      } else if (lastFillBulk) {
         // Streaming so far: try the large buffer for a moment before giving it back.
         boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
         try {
@@ -153,14 +161,69 @@ final class TlsReader {
     return readMore(timeout);
   }
 
+  /**
+   * Reads into netIn what the transport has already received, without waiting: the count, 0 if
+   * nothing has arrived (or netIn is full), -1 at end of stream.
+   */
+  private int fillNow(ReadsWithoutWaiting transport) throws IOException {
+    netIn.compact();
+    try {
+      growIfNeeded();
+      if (!netIn.hasRemaining()) {
+        return 0; // full without a complete record: a plain read reports it
+      }
+      int n = transport.readNow(netIn);
+      if (n > 0) {
+        lastFillBulk = n >= BULK;
+      }
+      return n;
+    } finally {
+      netIn.flip();
+    }
+  }
+
+  /** With netIn in write mode: moves to a large buffer when the small one cannot take what comes. */
+  private void growIfNeeded() {
+    if (netIn == smallNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
+      ByteBuffer large = tls.borrowCiphertext();
+      large.put(netIn.flip());
+      netIn = large;
+    }
+  }
+
+  /**
+   * What a caller can have without waiting: plaintext already decrypted, or the records already
+   * received (from netIn, or from the transport when it can read without waiting); 0 if none,
+   * -1 at the end of the stream. Used by a receive buffer above to decide whether to keep its
+   * large buffer. A record that carries no data (a session ticket, a key update) may make it wait
+   * for the next one, as a plain read would.
+   */
+  int readNow(ByteBuffer dst) throws IOException {
+    if (!readLock.tryLock()) {
+      return 0; // another thread is reading: whatever has arrived is its
+    }
+    try {
+      if (readFailure == null && tls.fatal() == null && tls.state.isOpen() && !inboundDone
+          && !appIn.hasRemaining() && !enginePlaintextLeft && recordLength() < 0) {
+        ReadsWithoutWaiting now = ReadsWithoutWaiting.of(tls.transport);
+        if (now == null) {
+          return 0;
+        }
+        int n = fillNow(now);
+        if (n == 0 || recordLength() < 0 && n > 0) {
+          return 0; // nothing, or part of a record: the caller waits for the rest
+        }
+      }
+      return read(dst, null); // data, an end or a failure is here: returns at once
+    } finally {
+      readLock.unlock();
+    }
+  }
+
   private int readMore(Duration timeout) throws IOException {
     netIn.compact();
     try {
-      if (netIn == smallNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
-        ByteBuffer large = tls.borrowCiphertext();
-        large.put(netIn.flip());
-        netIn = large;
-      }
+      growIfNeeded();
       if (!netIn.hasRemaining()) {
         throw new TlsHandshakeException(
             Reason.LIMIT_EXCEEDED,

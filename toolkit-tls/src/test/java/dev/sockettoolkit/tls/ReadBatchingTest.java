@@ -3,9 +3,13 @@ package dev.sockettoolkit.tls;
 import static dev.sockettoolkit.tls.TlsPeers.ascii;
 import static dev.sockettoolkit.tls.TlsPeers.handshakeBoth;
 import static dev.sockettoolkit.tls.TlsProviderTest.on;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.sockettoolkit.core.ConnectionPair;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,6 +80,41 @@ class ReadBatchingTest {
       assertEquals("small", new String(first.array(), 0, n, StandardCharsets.US_ASCII));
       byte[] rest = TlsPeers.readExactly(s, big.length);
       assertEquals(new String(big, StandardCharsets.US_ASCII), new String(rest, StandardCharsets.US_ASCII));
+    }
+  }
+
+  /**
+   * What the receive buffer above asks when a burst ends: the plaintext that can be had without
+   * waiting, 0 when none, -1 once the peer's close_notify is in.
+   */
+  @ParameterizedTest(name = "server {0}")
+  @ValueSource(strings = {"jdk", "conscrypt", "bc"})
+  void readNowReturnsWhatHasArrivedWithoutWaiting(String serverProvider) throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      TlsConnection c = TlsConnection.client(pair.client(), TestPki.client().build(), "localhost");
+      TlsConnection s = TlsConnection.server(pair.server(), on(TestPki.server(), serverProvider).build());
+      assertEquals(null, handshakeBoth(c, s));
+      ReadsWithoutWaiting now = ReadsWithoutWaiting.of(s);
+      assertNotNull(now);
+      assertEquals(0, now.readNow(ByteBuffer.allocate(64)));
+      byte[] big = new byte[50_000];
+      new java.util.Random(7).nextBytes(big);
+      c.write(ascii("small"), ByteBuffer.wrap(big));
+      ByteBuffer received = ByteBuffer.allocate(5 + big.length);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (received.hasRemaining() && System.nanoTime() < deadline) {
+        now.readNow(received);
+      }
+      assertFalse(received.hasRemaining(), "readNow returned " + received.position() + " bytes");
+      assertEquals("small", new String(received.array(), 0, 5, StandardCharsets.US_ASCII));
+      assertArrayEquals(big, java.util.Arrays.copyOfRange(received.array(), 5, received.limit()));
+      assertEquals(0, now.readNow(ByteBuffer.allocate(64)));
+      c.shutdownOutput();
+      int n = 0;
+      while (n == 0 && System.nanoTime() < deadline) {
+        n = now.readNow(ByteBuffer.allocate(64));
+      }
+      assertEquals(-1, n);
     }
   }
 }
