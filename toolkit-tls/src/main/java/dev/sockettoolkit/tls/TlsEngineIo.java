@@ -355,7 +355,7 @@ final class TlsEngineIo {
               + " TLS provider cannot half-close (its engine stops reading once it has sent"
               + " close_notify); read the replies before closing, or use the JDK's provider");
     }
-    return reader.read(dst, timeout);
+    return reader.read(dst, timeout, false);
   }
 
   byte[] sslSessionId() {

@@ -195,26 +195,15 @@ final class TlsReader {
    * What a caller can have without waiting: plaintext already decrypted, or the records already
    * received (from netIn, or from the transport when it can read without waiting); 0 if none,
    * -1 at the end of the stream. Used by a receive buffer above to decide whether to keep its
-   * large buffer. A record that carries no data (a session ticket, a key update) may make it wait
-   * for the next one, as a plain read would.
+   * large buffer. A record that carries no data (a session ticket, a key update) is processed and
+   * the answer is 0 if nothing else has arrived.
    */
   int readNow(ByteBuffer dst) throws IOException {
     if (!readLock.tryLock()) {
       return 0; // another thread is reading: whatever has arrived is its
     }
     try {
-      if (readFailure == null && tls.fatal() == null && tls.state.isOpen() && !inboundDone
-          && !appIn.hasRemaining() && !enginePlaintextLeft && recordLength() < 0) {
-        ReadsWithoutWaiting now = ReadsWithoutWaiting.of(tls.transport);
-        if (now == null) {
-          return 0;
-        }
-        int n = fillNow(now);
-        if (n == 0 || recordLength() < 0 && n > 0) {
-          return 0; // nothing, or part of a record: the caller waits for the rest
-        }
-      }
-      return read(dst, null); // data, an end or a failure is here: returns at once
+      return read(dst, null, true);
     } finally {
       readLock.unlock();
     }
@@ -290,7 +279,11 @@ final class TlsReader {
     }
   }
 
-  int read(ByteBuffer dst, Duration timeout) throws IOException {
+  /**
+   * Reads plaintext into {@code dst}, waiting at most {@code timeout} (null: the transport's read
+   * timeout); with {@code noWait}, returns 0 instead of waiting for the transport.
+   */
+  int read(ByteBuffer dst, Duration timeout, boolean noWait) throws IOException {
     readLock.lock();
     try {
       if (readFailure != null) {
@@ -314,6 +307,17 @@ final class TlsReader {
           return -1;
         }
         int length = recordLength();
+        if (length < 0 && !enginePlaintextLeft && noWait) {
+          ReadsWithoutWaiting now = ReadsWithoutWaiting.of(tls.transport);
+          int n = now == null ? 0 : fillNow(now);
+          if (n == 0) {
+            return 0; // nothing more has arrived (or only part of a record)
+          }
+          if (n > 0) {
+            continue;
+          }
+          // The end of the stream: the plain path below meets it again at once and reports it.
+        }
         if (length < 0 && !enginePlaintextLeft) {
           Duration wait = null;
           if (timeout != null) {
