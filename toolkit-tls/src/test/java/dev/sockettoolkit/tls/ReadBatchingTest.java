@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sockettoolkit.core.ConnectionPair;
 import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
@@ -115,6 +116,31 @@ class ReadBatchingTest {
         n = now.readNow(ByteBuffer.allocate(64));
       }
       assertEquals(-1, n);
+    }
+  }
+
+  /**
+   * Right after the handshake a TLS 1.3 client may find only the server's session tickets,
+   * records that carry no data: readNow processes them and answers 0 without waiting for more.
+   */
+  @ParameterizedTest(name = "client {0}")
+  @ValueSource(strings = {"jdk", "conscrypt", "bc"})
+  void readNowDoesNotWaitBehindARecordWithoutData(String clientProvider) throws Exception {
+    try (ConnectionPair pair = ConnectionPair.inMemory()) {
+      TlsConnection c =
+          TlsConnection.client(pair.client(), on(TestPki.client(), clientProvider).build(), "localhost");
+      TlsConnection s = TlsConnection.server(pair.server(), TestPki.server().build());
+      assertEquals(null, handshakeBoth(c, s));
+      ReadsWithoutWaiting now = ReadsWithoutWaiting.of(c);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(2), () -> assertEquals(0, now.readNow(ByteBuffer.allocate(64))));
+      s.write(ascii("after"));
+      ByteBuffer received = ByteBuffer.allocate(64);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (received.position() < 5 && System.nanoTime() < deadline) {
+        now.readNow(received);
+      }
+      assertEquals("after", new String(received.array(), 0, received.position(), StandardCharsets.US_ASCII));
     }
   }
 }
