@@ -38,7 +38,8 @@ final class ProxiedConnection implements Connection, ReadsWithoutWaiting {
     if (early != null && transport.isOpen()) {
       return drainEarly(dst);
     }
-    return transport instanceof ReadsWithoutWaiting now ? now.readNow(dst) : 0;
+    ReadsWithoutWaiting now = ReadsWithoutWaiting.of(transport);
+    return now == null ? 0 : now.readNow(dst);
   }
 
   private int drainEarly(ByteBuffer dst) {

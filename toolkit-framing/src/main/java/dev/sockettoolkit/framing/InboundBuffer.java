@@ -23,8 +23,9 @@ import java.time.Duration;
  * has already arrived into the large buffer; if nothing has, the buffer goes back to the pool and
  * the channel waits in its small one, so a peer that goes quiet right after a burst does not leave
  * 64 KiB held. (On a connection that cannot read without waiting, see {@link
- * ReadsWithoutWaiting}, it waits up to 20 ms in the large buffer first.) After the body of a large frame was read straight into the frame (see {@link
- * FrameDecoder#pendingBodyLength}), the next header is read into the small buffer. A frame larger than 64 KiB that is
+ * ReadsWithoutWaiting}, it waits up to 20 ms in the large buffer first.) After the body of a large
+ * frame was read straight into the frame (see {@link FrameDecoder#pendingBodyLength}), the next
+ * header is read into the small buffer. A frame larger than 64 KiB that is
  * received here grows the buffer, by doubling, up to the codec's maximum frame size plus {@value
  * #SLACK} bytes of headers and delimiters.
  */
@@ -95,31 +96,28 @@ final class InboundBuffer {
    */
   int readFrom(Connection connection, Duration timeout) throws IOException {
     if (prepare()) {
+      // Streaming so far: keep the large buffer if more has arrived (or, on a connection that
+      // cannot tell, arrives within a moment); else give it back and wait in the small one, so an
+      // idle channel never sits on 64 KiB.
       ReadsWithoutWaiting now = readsWithoutWaiting(connection);
       if (now != null) {
-        // Streaming so far: keep the large buffer if more has arrived, else give it back at once
-        // and wait in the small one, so an idle channel never sits on 64 KiB.
         int n = readInto(connection, null, now);
         if (n != 0) {
           return n;
         }
-        useSmall();
-        lastReadFilled = false;
-        return readInto(connection, timeout, null);
-      }
-      // Streaming so far: try the large buffer for a moment. If the peer has gone quiet, give it
-      // back and wait in the small one, so an idle channel never sits on 64 KiB.
-      boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
-      try {
-        return readInto(connection, bounded ? timeout : PROBE, null);
-      } catch (ConnectionTimeoutException e) {
-        if (bounded || e.kind() != ConnectionTimeoutException.Kind.READ) {
-          throw e;
+      } else {
+        boolean bounded = timeout != null && timeout.compareTo(PROBE) <= 0;
+        try {
+          return readInto(connection, bounded ? timeout : PROBE, null);
+        } catch (ConnectionTimeoutException e) {
+          if (bounded || e.kind() != ConnectionTimeoutException.Kind.READ) {
+            throw e;
+          }
         }
+        timeout = timeout == null ? null : timeout.minus(PROBE);
       }
       useSmall();
       lastReadFilled = false;
-      timeout = timeout == null ? null : timeout.minus(PROBE);
     }
     return readInto(connection, timeout, null);
   }

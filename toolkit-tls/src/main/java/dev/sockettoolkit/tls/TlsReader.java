@@ -1,7 +1,6 @@
 package dev.sockettoolkit.tls;
 
 import dev.sockettoolkit.core.ConnectionTimeoutException;
-import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +17,8 @@ import javax.net.ssl.SSLException;
  * TlsRecords} checks each record header before the engine sees it, and a record is unwrapped only
  * once complete: straight into the caller's buffer when it fits (no copy), else into {@code
  * appIn}. A read that unwrapped a record into the caller's buffer goes on with the complete records
- * already received behind it, while they fit, so one read returns what one transport read brought. The handshake uses the same buffers under the handshake lock, before any read can start.
+ * already received behind it, while they fit, so one read returns what one transport read brought.
+ * The handshake uses the same buffers under the handshake lock, before any read can start.
  *
  * <p>Memory follows the traffic, as in {@code MessageChannel}'s receive buffer: while no record is
  * partly received {@code netIn} is a {@value #SMALL_NET_IN}-byte buffer, enough for the record of a
@@ -113,7 +113,8 @@ final class TlsReader {
    * check and, after a TLS 1.2 handshake, refuses renegotiation.
    */
   int recordLength() throws IOException {
-    int length = TlsRecords.completeRecordLength(netIn, !sawFirstRecord, tls.client, tls.peerAddress());
+    int length =
+        TlsRecords.completeRecordLength(netIn, !sawFirstRecord, tls.client, tls.peerAddress());
     if (netIn.hasRemaining()) {
       sawFirstRecord = true;
     }
@@ -133,10 +134,9 @@ final class TlsReader {
    */
   int fill(Duration timeout) throws IOException {
     if (!netIn.hasRemaining() && netIn != smallNetIn) {
-      ReadsWithoutWaiting now = lastFillBulk ? ReadsWithoutWaiting.of(tls.transport) : null;
-      if (now != null) {
+      if (lastFillBulk && tls.transportNow != null) {
         // Streaming so far: keep the large buffer if more has arrived, else give it back at once.
-        int n = fillNow(now);
+        int n = fillNow();
         if (n != 0) {
           return n;
         }
@@ -165,14 +165,14 @@ final class TlsReader {
    * Reads into netIn what the transport has already received, without waiting: the count, 0 if
    * nothing has arrived (or netIn is full), -1 at end of stream.
    */
-  private int fillNow(ReadsWithoutWaiting transport) throws IOException {
+  private int fillNow() throws IOException {
     netIn.compact();
     try {
       growIfNeeded();
       if (!netIn.hasRemaining()) {
         return 0; // full without a complete record: a plain read reports it
       }
-      int n = transport.readNow(netIn);
+      int n = tls.transportNow.readNow(netIn);
       if (n > 0) {
         lastFillBulk = n >= BULK;
       }
@@ -182,7 +182,7 @@ final class TlsReader {
     }
   }
 
-  /** With netIn in write mode: moves to a large buffer when the small one cannot take what comes. */
+  /** With netIn in write mode: moves to a large buffer if the small one cannot take what comes. */
   private void growIfNeeded() {
     if (netIn == smallNetIn && (!netIn.hasRemaining() || announcedRecord() > netIn.capacity())) {
       ByteBuffer large = tls.borrowCiphertext();
@@ -308,8 +308,7 @@ final class TlsReader {
         }
         int length = recordLength();
         if (length < 0 && !enginePlaintextLeft && noWait) {
-          ReadsWithoutWaiting now = ReadsWithoutWaiting.of(tls.transport);
-          int n = now == null ? 0 : fillNow(now);
+          int n = tls.transportNow == null ? 0 : fillNow();
           if (n == 0) {
             return 0; // nothing more has arrived (or only part of a record)
           }
@@ -432,7 +431,8 @@ final class TlsReader {
         tls.abort();
         break;
       }
-      enginePlaintextLeft = engineMayHoldPlaintext && result.bytesProduced() > 0 && !dst.hasRemaining();
+      enginePlaintextLeft =
+          engineMayHoldPlaintext && result.bytesProduced() > 0 && !dst.hasRemaining();
       afterUnwrap(result);
       produced += result.bytesProduced();
       if (result.getStatus() == Status.CLOSED) {

@@ -4,6 +4,7 @@ import dev.sockettoolkit.core.Connection;
 import dev.sockettoolkit.core.TimeSource;
 import dev.sockettoolkit.core.internal.BufferPool;
 import dev.sockettoolkit.core.internal.ConnectionState;
+import dev.sockettoolkit.core.internal.ReadsWithoutWaiting;
 import dev.sockettoolkit.tls.TlsHandshakeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,6 +45,8 @@ final class TlsState {
       BufferPool.direct(4 * TlsRecords.MAX_RECORD_LENGTH, MAX_DIRECT_CIPHERTEXT);
 
   final Connection transport;
+  /** How to read {@link #transport} without waiting, or null if it cannot. */
+  final ReadsWithoutWaiting transportNow;
   /** The clock of the handshake and closing timeouts. */
   final TimeSource time;
   final SSLEngine engine;
@@ -75,6 +78,7 @@ final class TlsState {
       boolean nativeEngine) {
     this.ciphertext = nativeEngine ? CIPHERTEXT_DIRECT : CIPHERTEXT;
     this.transport = transport;
+    this.transportNow = ReadsWithoutWaiting.of(transport);
     this.time = time;
     this.engine = engine;
     this.hasKeyMaterial = hasKeyMaterial;
